@@ -1,0 +1,100 @@
+package io.lethe.runtime.kafka;
+
+import io.lethe.runtime.config.Keys;
+import io.lethe.runtime.config.LetheConfig;
+import io.lethe.schemas.Topics;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Kafka client settings derived from configuration. Every {@code kafka.*} key is passed to
+ * every client with the prefix removed, which is how SASL/SSL settings reach all of them
+ * ({@code LETHE_KAFKA_SECURITY_PROTOCOL=SASL_SSL}, {@code LETHE_KAFKA_SASL_JAAS_CONFIG=…}).
+ * On top come the guarantees Lethe relies on: {@code acks=all} and idempotence for
+ * producers, {@code read_committed} consumers, {@code exactly_once_v2} Streams.
+ */
+public final class KafkaSettings {
+
+    private final LetheConfig config;
+    private final Topics topics;
+
+    public KafkaSettings(LetheConfig config) {
+        this.config = config;
+        this.topics = new Topics(config.string(Keys.TOPIC_PREFIX, Topics.DEFAULT_PREFIX));
+    }
+
+    public LetheConfig config() {
+        return config;
+    }
+
+    public Topics topics() {
+        return topics;
+    }
+
+    public String bootstrapServers() {
+        return config.string(Keys.KAFKA_BOOTSTRAP_SERVERS);
+    }
+
+    public int partitions() {
+        return config.positiveInt(Keys.TOPIC_PARTITIONS);
+    }
+
+    public short replicationFactor() {
+        return (short) config.positiveInt(Keys.TOPIC_REPLICATION_FACTOR);
+    }
+
+    /** Settings common to every client: bootstrap servers and security pass-through. */
+    public Map<String, Object> common() {
+        Map<String, Object> props = new HashMap<>(config.withPrefix("kafka"));
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return props;
+    }
+
+    public Map<String, Object> admin(String clientId) {
+        Map<String, Object> props = common();
+        props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+        return props;
+    }
+
+    public Map<String, Object> producer(String clientId) {
+        Map<String, Object> props = common();
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return props;
+    }
+
+    public Map<String, Object> consumer(String groupId, String clientId) {
+        Map<String, Object> props = common();
+        if (groupId != null) {
+            props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        }
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return props;
+    }
+
+    public Map<String, Object> streams(String applicationId) {
+        Map<String, Object> props = common();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replicationFactor());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        config.optString(Keys.STATE_DIR).ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir));
+        return props;
+    }
+}

@@ -1,0 +1,135 @@
+package io.lethe.schemas;
+
+import io.lethe.events.AuditEvent;
+import io.lethe.events.ContactActivity;
+import io.lethe.events.DeletionCompleted;
+import io.lethe.events.DeletionFailed;
+import io.lethe.events.DeletionRequested;
+import io.lethe.events.DeletionStatus;
+import io.lethe.events.ErasureResult;
+import io.lethe.events.ErasureTask;
+import io.lethe.events.RetentionPolicy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The typed topic registry (DESIGN.md section 3). No topic name string appears anywhere
+ * else; the prefix (default {@code lethe.}) is the only part that is configuration.
+ */
+public final class Topics {
+
+    public static final String DEFAULT_PREFIX = "lethe.";
+    private static final Pattern DATA_TYPE = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
+    private static final Map<String, String> THIRTY_DAYS = retention(Duration.ofDays(30));
+    private static final Map<String, String> SEVEN_DAYS = retention(Duration.ofDays(7));
+    private static final Map<String, String> COMPACTED = Map.of("cleanup.policy", "compact");
+    private static final Map<String, String> FOREVER = Map.of("retention.ms", "-1", "retention.bytes", "-1");
+
+    private static final Serde<String> KEY = Serdes.String();
+
+    private final String prefix;
+    private final Topic<String, DeletionRequested> deletionRequests;
+    private final Topic<String, ErasureResult> erasureResults;
+    private final Topic<String, DeletionStatus> deletionStatus;
+    private final Topic<String, SpecificRecord> deletionEvents;
+    private final Topic<String, AuditEvent> audit;
+    private final Topic<String, ContactActivity> customerActivity;
+    private final Topic<String, RetentionPolicy> retentionPolicies;
+    private final Topic<byte[], byte[]> dlq;
+    private final AvroSerde<ErasureTask> taskSerde = AvroSerde.of(ErasureTask.class);
+
+    public Topics(String prefix) {
+        if (prefix == null || !prefix.matches("[A-Za-z0-9._-]*")) {
+            throw new IllegalArgumentException("topic prefix may only hold letters, digits, '.', '_' and '-': " + prefix);
+        }
+        this.prefix = prefix;
+        deletionRequests = new Topic<>(prefix + "deletion.requests", KEY, AvroSerde.of(DeletionRequested.class), THIRTY_DAYS);
+        erasureResults = new Topic<>(prefix + "erasure.results", KEY, AvroSerde.of(ErasureResult.class), THIRTY_DAYS);
+        deletionStatus = new Topic<>(prefix + "deletion.status", KEY, AvroSerde.of(DeletionStatus.class), COMPACTED);
+        deletionEvents = new Topic<>(prefix + "deletion.events", KEY,
+                AvroSerde.oneOf(SpecificRecord.class, DeletionCompleted.class, DeletionFailed.class), THIRTY_DAYS);
+        audit = new Topic<>(prefix + "audit", KEY, AvroSerde.of(AuditEvent.class), FOREVER);
+        customerActivity = new Topic<>(prefix + "customer.activity", KEY, AvroSerde.of(ContactActivity.class), SEVEN_DAYS);
+        retentionPolicies = new Topic<>(prefix + "retention.policies", KEY, AvroSerde.of(RetentionPolicy.class), COMPACTED);
+        dlq = new Topic<>(prefix + "dlq", Serdes.ByteArray(), Serdes.ByteArray(), THIRTY_DAYS);
+    }
+
+    public static Topics withDefaultPrefix() {
+        return new Topics(DEFAULT_PREFIX);
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    /** Keyed by subject key {@code tenant/customerId}. */
+    public Topic<String, DeletionRequested> deletionRequests() {
+        return deletionRequests;
+    }
+
+    /** The task topic of one data type, keyed by subject key. */
+    public Topic<String, ErasureTask> erasureTasks(String dataType) {
+        if (dataType == null || !DATA_TYPE.matcher(dataType).matches()) {
+            throw new IllegalArgumentException("a data type is lower-case letters, digits and '-': " + dataType);
+        }
+        return new Topic<>(prefix + "erasure.tasks." + dataType, KEY, taskSerde, THIRTY_DAYS);
+    }
+
+    public Topic<String, ErasureResult> erasureResults() {
+        return erasureResults;
+    }
+
+    /** Keyed by requestId, compacted. */
+    public Topic<String, DeletionStatus> deletionStatus() {
+        return deletionStatus;
+    }
+
+    /** {@link DeletionCompleted} or {@link DeletionFailed}, keyed by subject key. */
+    public Topic<String, SpecificRecord> deletionEvents() {
+        return deletionEvents;
+    }
+
+    /** Keyed by requestId, kept forever. */
+    public Topic<String, AuditEvent> audit() {
+        return audit;
+    }
+
+    public Topic<String, ContactActivity> customerActivity() {
+        return customerActivity;
+    }
+
+    /** Keyed by tenant, compacted. */
+    public Topic<String, RetentionPolicy> retentionPolicies() {
+        return retentionPolicies;
+    }
+
+    /** Original key and bytes, with error headers. */
+    public Topic<byte[], byte[]> dlq() {
+        return dlq;
+    }
+
+    /** Every topic Lethe owns, for the given data types' task topics. */
+    public List<Topic<?, ?>> all(Collection<String> dataTypes) {
+        List<Topic<?, ?>> all = new ArrayList<>(List.of(deletionRequests, erasureResults, deletionStatus,
+                deletionEvents, audit, customerActivity, retentionPolicies, dlq));
+        dataTypes.stream().distinct().sorted().forEach(t -> all.add(erasureTasks(t)));
+        return all;
+    }
+
+    /** The subject key of a customer: {@code tenant/customerId}. */
+    public static String subjectKey(String tenant, String customerId) {
+        return tenant + "/" + customerId;
+    }
+
+    private static Map<String, String> retention(Duration d) {
+        return Map.of("retention.ms", Long.toString(d.toMillis()));
+    }
+}
