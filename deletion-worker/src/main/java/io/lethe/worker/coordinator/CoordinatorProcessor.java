@@ -1,0 +1,326 @@
+package io.lethe.worker.coordinator;
+
+import io.lethe.events.AuditEvent;
+import io.lethe.events.AuditType;
+import io.lethe.events.DeletionCompleted;
+import io.lethe.events.DeletionFailed;
+import io.lethe.events.DeletionRequested;
+import io.lethe.events.DeletionStatus;
+import io.lethe.events.ErasureResult;
+import io.lethe.events.ErasureTask;
+import io.lethe.events.RequestStatus;
+import io.lethe.events.TaskState;
+import io.lethe.events.TaskStatus;
+import io.lethe.runtime.streams.InvalidRecordException;
+import io.lethe.schemas.Topics;
+import io.lethe.worker.WorkerMetrics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The state machine of one deletion request (DESIGN.md section 4). Inputs: requests and
+ * erasure results; a wall-clock punctuation re-dispatches tasks whose backoff elapsed.
+ *
+ * <p>Rules it keeps: a request id seen before never dispatches again (unless it is a redrive
+ * of a FAILED request, which re-runs only the failed tasks); a result counts only for the
+ * attempt in flight (stale or duplicate results are ignored); a later phase is dispatched
+ * only when every task of the earlier phases succeeded; COMPLETED means every task succeeded
+ * with residual 0, and only then is {@code verified} true.
+ */
+final class CoordinatorProcessor implements Processor<String, Object, String, Object> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CoordinatorProcessor.class);
+    static final String WORKER_ACTOR = "deletion-worker";
+    static final Duration RETRY_SCAN_INTERVAL = Duration.ofSeconds(1);
+
+    private final ScopePlan plan;
+    private final RetryPolicy retry;
+    private final WorkerMetrics metrics;
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, DeletionStatus> requests;
+    private KeyValueStore<String, String> retries;
+    private String taskName;
+
+    CoordinatorProcessor(ScopePlan plan, RetryPolicy retry, WorkerMetrics metrics) {
+        this.plan = plan;
+        this.retry = retry;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.requests = context.getStateStore(CoordinatorTopology.REQUESTS_STORE);
+        this.retries = context.getStateStore(CoordinatorTopology.RETRY_STORE);
+        this.taskName = context.taskId().toString();
+        try (KeyValueIterator<String, DeletionStatus> all = requests.all()) {
+            all.forEachRemaining(kv -> {
+                if (!terminal(kv.value.getStatus())) {
+                    metrics.opened(taskName, kv.key, kv.value.getRequestedAt(), kv.value.getDueAt());
+                }
+            });
+        }
+        context.schedule(RETRY_SCAN_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::dispatchDueRetries);
+    }
+
+    @Override
+    public void close() {
+        metrics.taskMoved(taskName);
+    }
+
+    @Override
+    public void process(Record<String, Object> record) {
+        if (record.value() instanceof DeletionRequested r) {
+            RequestValidation.check(record.key(), r);
+            onRequest(r);
+        } else if (record.value() instanceof ErasureResult r) {
+            RequestValidation.check(r);
+            onResult(r);
+        } else {
+            throw new InvalidRecordException("unexpected record type "
+                    + (record.value() == null ? "null (tombstone)" : record.value().getClass().getSimpleName()));
+        }
+    }
+
+    private void onRequest(DeletionRequested r) {
+        long now = context.currentSystemTimeMs();
+        DeletionStatus existing = requests.get(r.getRequestId());
+        if (existing != null) {
+            if (r.getRedrive() && existing.getStatus() == RequestStatus.FAILED) {
+                redrive(existing, r.getActor(), now);
+            } else {
+                audit(audit(AuditType.DUPLICATE_IGNORED, existing, r.getActor(), now).build());
+            }
+            return;
+        }
+        if (r.getRedrive()) {
+            throw new InvalidRecordException("redrive of a request this worker never accepted");
+        }
+        List<TaskState> tasks = new ArrayList<>();
+        List<List<String>> phases = plan.phases(r.getScope());
+        for (int p = 0; p < phases.size(); p++) {
+            for (String dataType : phases.get(p)) {
+                tasks.add(TaskState.newBuilder().setDataType(dataType).setStatus(TaskStatus.PENDING).setPhase(p)
+                        .setAttempts(0).setAttemptLimit(retry.maxAttempts()).build());
+            }
+        }
+        DeletionStatus s = DeletionStatus.newBuilder()
+                .setRequestId(r.getRequestId()).setTenant(r.getTenant()).setCustomerId(r.getCustomerId())
+                .setScope(r.getScope()).setItemId(r.getItemId()).setReason(r.getReason()).setRegulation(r.getRegulation())
+                .setActor(r.getActor()).setStatus(RequestStatus.IN_PROGRESS).setTasks(tasks)
+                .setRequestedAt(r.getRequestedAt()).setUpdatedAt(Instant.ofEpochMilli(now)).setDueAt(r.getDueAt())
+                .setVerified(false).setBulkId(r.getBulkId()).setRequestHash(r.getRequestHash()).build();
+        audit(audit(AuditType.ACCEPTED, s, r.getActor(), now)
+                .setRequiredDataTypes(tasks.stream().map(TaskState::getDataType).toList()).build());
+        metrics.opened(taskName, s.getRequestId(), s.getRequestedAt(), s.getDueAt());
+        dispatchNextPhase(s, now);
+        save(s, now);
+    }
+
+    private void redrive(DeletionStatus s, String actor, long now) {
+        s.setStatus(RequestStatus.IN_PROGRESS);
+        s.setCompletedAt(null);
+        audit(audit(AuditType.REDRIVEN, s, actor, now).build());
+        int phase = currentPhase(s);
+        for (TaskState t : s.getTasks()) {
+            if (t.getStatus() == TaskStatus.FAILED && t.getPhase() == phase) {
+                t.setStatus(TaskStatus.PENDING);
+                t.setAttemptLimit(t.getAttempts() + retry.maxAttempts());
+                dispatch(s, t, now);
+            }
+        }
+        metrics.opened(taskName, s.getRequestId(), s.getRequestedAt(), s.getDueAt());
+        save(s, now);
+    }
+
+    private void onResult(ErasureResult r) {
+        long now = context.currentSystemTimeMs();
+        DeletionStatus s = requests.get(r.getRequestId());
+        if (s == null) {
+            LOG.warn("result for unknown request {} ({}), ignored", r.getRequestId(), r.getDataType());
+            return;
+        }
+        TaskState t = task(s, r.getDataType());
+        if (terminal(s.getStatus()) || t == null || t.getStatus() != TaskStatus.PENDING
+                || r.getAttempt() != t.getAttempts() || t.getNextAttemptAt() != null) {
+            LOG.debug("stale result {} attempt {} ignored", r.getTaskId(), r.getAttempt());
+            return;
+        }
+        boolean succeeded = r.getStatus() == TaskStatus.SUCCEEDED && r.getResidual() == 0 && r.getErrorCode() == null;
+        t.setRowsScrubbed(r.getRowsScrubbed());
+        t.setRowsDeleted(r.getRowsDeleted());
+        t.setBlobsDeleted(r.getBlobsDeleted());
+        t.setResidual(r.getResidual());
+        String outcome;
+        if (succeeded) {
+            t.setStatus(TaskStatus.SUCCEEDED);
+            t.setErrorCode(null);
+            outcome = "succeeded";
+        } else {
+            String code = r.getErrorCode() != null ? r.getErrorCode() : r.getResidual() > 0 ? "RESIDUAL_NOT_ZERO" : "FAILED";
+            t.setErrorCode(code);
+            boolean retryable = r.getRetryable() || r.getResidual() > 0;
+            if (retryable && t.getAttempts() < t.getAttemptLimit()) {
+                Instant next = Instant.ofEpochMilli(now).plus(retry.delayAfter(t.getAttempts()));
+                t.setNextAttemptAt(next);
+                retries.put(retryKey(next.toEpochMilli(), s.getRequestId(), t.getDataType()), "");
+                outcome = "retrying";
+            } else {
+                t.setStatus(TaskStatus.FAILED);
+                outcome = "failed";
+            }
+        }
+        metrics.taskOutcome(t.getDataType(), outcome);
+        audit(audit(AuditType.TASK_RESULT, s, r.getEraser().isEmpty() ? WORKER_ACTOR : r.getEraser(), now)
+                .setDataType(t.getDataType()).setAttempt(r.getAttempt()).setTaskStatus(r.getStatus())
+                .setRowsScrubbed(r.getRowsScrubbed()).setRowsDeleted(r.getRowsDeleted()).setBlobsDeleted(r.getBlobsDeleted())
+                .setResidual(r.getResidual()).setErrorCode(t.getErrorCode()).build());
+        if (t.getNextAttemptAt() != null) {
+            audit(audit(AuditType.RETRY_SCHEDULED, s, WORKER_ACTOR, now).setDataType(t.getDataType())
+                    .setAttempt(t.getAttempts() + 1).setErrorCode(t.getErrorCode()).build());
+        }
+        settle(s, now);
+    }
+
+    /** Decide what follows a task's change: fail, complete, or dispatch the next phase. */
+    private void settle(DeletionStatus s, long now) {
+        boolean anyFailed = s.getTasks().stream().anyMatch(t -> t.getStatus() == TaskStatus.FAILED);
+        boolean anyInFlight = s.getTasks().stream().anyMatch(t -> t.getStatus() == TaskStatus.PENDING && t.getAttempts() > 0);
+        boolean allSucceeded = s.getTasks().stream().allMatch(t -> t.getStatus() == TaskStatus.SUCCEEDED);
+        if (anyFailed && !anyInFlight) {
+            finish(s, RequestStatus.FAILED, now);
+        } else if (allSucceeded) {
+            finish(s, RequestStatus.COMPLETED, now);
+        } else if (!anyFailed) {
+            dispatchNextPhase(s, now);
+        }
+        save(s, now);
+    }
+
+    private void finish(DeletionStatus s, RequestStatus outcome, long now) {
+        Instant at = Instant.ofEpochMilli(now);
+        s.setStatus(outcome);
+        s.setCompletedAt(at);
+        String subject = Topics.subjectKey(s.getTenant(), s.getCustomerId());
+        AuditEvent.Builder a = audit(outcome == RequestStatus.COMPLETED ? AuditType.COMPLETED : AuditType.FAILED, s, WORKER_ACTOR, now)
+                .setRequiredDataTypes(s.getTasks().stream().map(TaskState::getDataType).toList())
+                .setRowsScrubbed(sum(s, TaskState::getRowsScrubbed)).setRowsDeleted(sum(s, TaskState::getRowsDeleted))
+                .setBlobsDeleted(sum(s, TaskState::getBlobsDeleted))
+                .setResidual(s.getTasks().stream().mapToLong(t -> t.getResidual() == null ? 0 : t.getResidual()).sum());
+        if (outcome == RequestStatus.COMPLETED) {
+            s.setVerified(s.getTasks().stream().allMatch(t -> t.getStatus() == TaskStatus.SUCCEEDED
+                    && t.getResidual() != null && t.getResidual() == 0));
+            context.forward(new Record<>(subject, DeletionCompleted.newBuilder()
+                    .setRequestId(s.getRequestId()).setTenant(s.getTenant()).setCustomerId(s.getCustomerId())
+                    .setScope(s.getScope()).setItemId(s.getItemId()).setReason(s.getReason())
+                    .setDataTypes(s.getTasks().stream().map(TaskState::getDataType).toList())
+                    .setRowsScrubbed(sum(s, TaskState::getRowsScrubbed)).setRowsDeleted(sum(s, TaskState::getRowsDeleted))
+                    .setBlobsDeleted(sum(s, TaskState::getBlobsDeleted)).setVerified(s.getVerified())
+                    .setRequestedAt(s.getRequestedAt()).setCompletedAt(at).build(), now), CoordinatorTopology.EVENTS_SINK);
+        } else {
+            s.setVerified(false);
+            List<TaskState> failed = s.getTasks().stream().filter(t -> t.getStatus() == TaskStatus.FAILED).toList();
+            context.forward(new Record<>(subject, DeletionFailed.newBuilder()
+                    .setRequestId(s.getRequestId()).setTenant(s.getTenant()).setCustomerId(s.getCustomerId())
+                    .setScope(s.getScope()).setItemId(s.getItemId()).setReason(s.getReason())
+                    .setFailedDataTypes(failed.stream().map(TaskState::getDataType).toList())
+                    .setErrorCodes(failed.stream().map(t -> String.valueOf(t.getErrorCode())).toList())
+                    .setRequestedAt(s.getRequestedAt()).setFailedAt(at).build(), now), CoordinatorTopology.EVENTS_SINK);
+            a.setErrorCode(failed.stream().map(t -> String.valueOf(t.getErrorCode())).distinct().reduce((x, y) -> x + "," + y).orElse(null));
+        }
+        a.setRequestStatus(outcome);
+        audit(a.build());
+        metrics.closed(taskName, s.getRequestId());
+        metrics.requestFinished(outcome.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** Dispatches the never-dispatched tasks of the lowest phase that is not finished. */
+    private void dispatchNextPhase(DeletionStatus s, long now) {
+        int phase = currentPhase(s);
+        for (TaskState t : s.getTasks()) {
+            if (t.getPhase() == phase && t.getStatus() == TaskStatus.PENDING && t.getAttempts() == 0) {
+                dispatch(s, t, now);
+            }
+        }
+    }
+
+    private static int currentPhase(DeletionStatus s) {
+        return s.getTasks().stream().filter(t -> t.getStatus() != TaskStatus.SUCCEEDED)
+                .mapToInt(TaskState::getPhase).min().orElse(Integer.MAX_VALUE);
+    }
+
+    private void dispatch(DeletionStatus s, TaskState t, long now) {
+        t.setAttempts(t.getAttempts() + 1);
+        t.setNextAttemptAt(null);
+        ErasureTask task = ErasureTask.newBuilder()
+                .setTaskId(s.getRequestId() + "/" + t.getDataType()).setRequestId(s.getRequestId())
+                .setTenant(s.getTenant()).setCustomerId(s.getCustomerId()).setScope(s.getScope()).setItemId(s.getItemId())
+                .setDataType(t.getDataType()).setAttempt(t.getAttempts()).setIssuedAt(Instant.ofEpochMilli(now)).build();
+        context.forward(new Record<>(Topics.subjectKey(s.getTenant(), s.getCustomerId()), task, now), CoordinatorTopology.TASKS_SINK);
+        audit(audit(AuditType.TASK_DISPATCHED, s, WORKER_ACTOR, now).setDataType(t.getDataType()).setAttempt(t.getAttempts()).build());
+    }
+
+    private void dispatchDueRetries(long now) {
+        List<KeyValue<String, String>> due = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = retries.range(retryKey(0, "", ""), retryKey(now, "\uffff", ""))) {
+            it.forEachRemaining(due::add);
+        }
+        for (KeyValue<String, String> kv : due) {
+            retries.delete(kv.key);
+            String[] parts = kv.key.split("\\|", 3);
+            DeletionStatus s = requests.get(parts[1]);
+            TaskState t = s == null ? null : task(s, parts[2]);
+            if (s == null || terminal(s.getStatus()) || t == null || t.getStatus() != TaskStatus.PENDING || t.getNextAttemptAt() == null) {
+                continue;
+            }
+            dispatch(s, t, now);
+            save(s, now);
+        }
+    }
+
+    private void save(DeletionStatus s, long now) {
+        s.setUpdatedAt(Instant.ofEpochMilli(now));
+        requests.put(s.getRequestId(), s);
+        context.forward(new Record<>(s.getRequestId(), s, now), CoordinatorTopology.STATUS_SINK);
+    }
+
+    private void audit(AuditEvent e) {
+        context.forward(new Record<>(e.getRequestId(), e, e.getOccurredAt().toEpochMilli()), CoordinatorTopology.AUDIT_SINK);
+    }
+
+    private static AuditEvent.Builder audit(AuditType type, DeletionStatus s, String actor, long now) {
+        return AuditEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setType(type)
+                .setRequestId(s.getRequestId()).setTenant(s.getTenant()).setCustomerId(s.getCustomerId())
+                .setActor(actor).setScope(s.getScope()).setItemId(s.getItemId()).setRegulation(s.getRegulation())
+                .setReason(s.getReason()).setBulkId(s.getBulkId()).setRequestStatus(s.getStatus())
+                .setRequestedAt(s.getRequestedAt()).setDueAt(s.getDueAt()).setOccurredAt(Instant.ofEpochMilli(now));
+    }
+
+    static String retryKey(long dueMillis, String requestId, String dataType) {
+        return String.format("%019d|%s|%s", dueMillis, requestId, dataType);
+    }
+
+    private static TaskState task(DeletionStatus s, String dataType) {
+        return s.getTasks().stream().filter(t -> t.getDataType().equals(dataType)).findFirst().orElse(null);
+    }
+
+    private static long sum(DeletionStatus s, java.util.function.ToLongFunction<TaskState> f) {
+        return s.getTasks().stream().mapToLong(f).sum();
+    }
+
+    static boolean terminal(RequestStatus s) {
+        return s == RequestStatus.COMPLETED || s == RequestStatus.FAILED || s == RequestStatus.REJECTED;
+    }
+}

@@ -1,0 +1,63 @@
+package io.lethe.worker.coordinator;
+
+import io.lethe.events.DeletionStatus;
+import io.lethe.schemas.AvroSerde;
+import io.lethe.schemas.Topics;
+import io.lethe.worker.WorkerMetrics;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.TopicNameExtractor;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The deletion coordinator: turns each {@code DeletionRequested} into per-data-type
+ * {@code ErasureTask}s, aggregates the {@code ErasureResult}s, retries with backoff, and
+ * writes every transition to the status, audit and (terminal ones) events topics.
+ *
+ * <p>Requests and results are both keyed by subject key, so one customer's work is on one
+ * partition and both topics must have the same partition count (checked at startup).
+ * The topology is pure: no I/O, no config reading; {@code main} and tests both call
+ * {@link #build}.
+ */
+public final class CoordinatorTopology {
+
+    public static final String APPLICATION_ID = "lethe-deletion-worker";
+    public static final String REQUESTS_STORE = "deletion-requests";
+    public static final String RETRY_STORE = "retry-schedule";
+
+    static final String REQUESTS_SOURCE = "requests-source";
+    static final String RESULTS_SOURCE = "results-source";
+    static final String COORDINATOR = "coordinator";
+    static final String TASKS_SINK = "tasks-sink";
+    static final String STATUS_SINK = "status-sink";
+    static final String EVENTS_SINK = "events-sink";
+    static final String AUDIT_SINK = "audit-sink";
+
+    private CoordinatorTopology() {
+    }
+
+    public static Topology build(Topics topics, ScopePlan plan, RetryPolicy retry, WorkerMetrics metrics) {
+        Topology t = new Topology();
+        var requests = topics.deletionRequests();
+        var results = topics.erasureResults();
+        t.addSource(REQUESTS_SOURCE, requests.keySerde().deserializer(), requests.valueSerde().deserializer(), requests.name());
+        t.addSource(RESULTS_SOURCE, results.keySerde().deserializer(), results.valueSerde().deserializer(), results.name());
+        t.addProcessor(COORDINATOR, () -> new CoordinatorProcessor(plan, retry, metrics), REQUESTS_SOURCE, RESULTS_SOURCE);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REQUESTS_STORE),
+                Serdes.String(), AvroSerde.of(DeletionStatus.class)), COORDINATOR);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RETRY_STORE),
+                Serdes.String(), Serdes.String()), COORDINATOR);
+
+        var task = topics.erasureTasks(plan.dataTypes().iterator().next());
+        TopicNameExtractor<String, io.lethe.events.ErasureTask> taskTopic =
+                (key, value, ctx) -> topics.erasureTasks(value.getDataType()).name();
+        t.addSink(TASKS_SINK, taskTopic, task.keySerde().serializer(), task.valueSerde().serializer(), COORDINATOR);
+        t.addSink(STATUS_SINK, topics.deletionStatus().name(), topics.deletionStatus().keySerde().serializer(),
+                topics.deletionStatus().valueSerde().serializer(), COORDINATOR);
+        t.addSink(EVENTS_SINK, topics.deletionEvents().name(), topics.deletionEvents().keySerde().serializer(),
+                topics.deletionEvents().valueSerde().serializer(), COORDINATOR);
+        t.addSink(AUDIT_SINK, topics.audit().name(), topics.audit().keySerde().serializer(),
+                topics.audit().valueSerde().serializer(), COORDINATOR);
+        return t;
+    }
+}
