@@ -1,0 +1,130 @@
+package io.lethe.store.erase;
+
+import static io.lethe.store.StoreFixture.column;
+import static io.lethe.store.StoreFixture.count;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lethe.events.Scope;
+import io.lethe.localstack.LocalStackExtension;
+import io.lethe.localstack.LocalStackExtension.DatabaseEndpoint;
+import io.lethe.store.CustomerStore;
+import io.lethe.store.StoreFixture;
+import io.lethe.store.blob.BlobKeys;
+import io.lethe.store.blob.BlobStore;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(LocalStackExtension.class)
+class BatchEraserTest {
+
+    private static CustomerStore store;
+    private static DatabaseEndpoint endpoint;
+    private final StoreFixture fx = new StoreFixture();
+    private final String tenant = StoreFixture.newTenant();
+
+    @BeforeAll
+    static void setUp(DatabaseEndpoint db) {
+        endpoint = db;
+        store = StoreFixture.store(db);
+    }
+
+    @Test
+    void shouldEraseABatchOfManyTargetsInOneCall() throws SQLException {
+        // Given: 40 customers; profiles of the even ones, one contact of each odd one
+        List<ErasureTarget> targets = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String customer = "c" + i;
+            fx.seedCustomer(store, tenant, customer);
+            targets.add(i % 2 == 0 ? ErasureTarget.profile("task-" + i, tenant, customer)
+                    : new ErasureTarget("task-" + i, tenant, customer, Scope.CONTACT, customer + "-ct1"));
+        }
+        var eraser = new BatchEraser(store.dataSource(), fx.blobs, Erasers.builtIn().get(Erasers.CONVERSATIONS));
+
+        // When
+        Map<String, ErasureCounts> result = eraser.run(targets);
+
+        // Then
+        assertThat(result).hasSize(40);
+        for (int i = 0; i < 40; i++) {
+            ErasureCounts counts = result.get("task-" + i);
+            assertThat(counts).as("task-" + i).isEqualTo(new ErasureCounts(i % 2 == 0 ? 6 : 1, 0, 0, 0, null));
+        }
+        assertThat(count(store, "select count(body) from contacts where tenant_id = ?", tenant)).isEqualTo(20 * 2);
+    }
+
+    @Test
+    void shouldRollBackTheWholeBatchWhenAStatementFailsMidway() throws SQLException {
+        // Given: an eraser whose last statement fails after the built-in ones ran
+        fx.seedCustomer(store, tenant, "c1");
+        fx.seedCustomer(store, tenant, "c2");
+        Eraser attachments = Erasers.builtIn().get(Erasers.ATTACHMENTS);
+        Eraser failsLast = new Eraser() {
+            @Override
+            public String dataType() {
+                return "fails-last";
+            }
+
+            @Override
+            public Set<Scope> scopes() {
+                return attachments.scopes();
+            }
+
+            @Override
+            public void erase(Connection tx, List<ErasureTarget> targets, ErasureTally tally) throws SQLException {
+                attachments.erase(tx, targets, tally);
+                Erasers.builtIn().get(Erasers.CONVERSATIONS).erase(tx, targets, tally);
+                try (Statement s = tx.createStatement()) {
+                    s.execute("select 1 / 0");
+                }
+            }
+
+            @Override
+            public Map<String, Long> residual(Connection c, BlobStore blobs, List<ErasureTarget> targets)
+                    throws SQLException {
+                return attachments.residual(c, blobs, targets);
+            }
+        };
+
+        // When / Then
+        assertThatThrownBy(() -> new BatchEraser(store.dataSource(), fx.blobs, failsLast)
+                .run(List.of(ErasureTarget.profile("a", tenant, "c1"), ErasureTarget.profile("b", tenant, "c2"))))
+                .isInstanceOf(SQLException.class).hasMessageContaining("division by zero");
+        assertThat(column(store, "select file_name from attachments where tenant_id = ?", tenant))
+                .hasSize(4).doesNotContainNull();
+        assertThat(count(store, "select count(body) from contacts where tenant_id = ?", tenant)).isEqualTo(6);
+        assertThat(fx.blobs.exists(BlobKeys.attachment(tenant, "c1-a0"))).isTrue();
+        assertThat(fx.blobs.exists(BlobKeys.recording(tenant, "c2-r0"))).isTrue();
+    }
+
+    @Test
+    void shouldPropagateTheFailureWhenTheDatabaseIsUnreachable() throws SQLException {
+        // Given
+        fx.seedCustomer(store, tenant, "c1");
+        CustomerStore closed = CustomerStore.connect(endpoint.jdbcUrl(), endpoint.user(), endpoint.password());
+        closed.close();
+        var eraser = new BatchEraser(closed.dataSource(), fx.blobs, Erasers.builtIn().get(Erasers.ATTACHMENTS));
+
+        // When / Then
+        assertThatThrownBy(() -> eraser.run(List.of(ErasureTarget.profile("a", tenant, "c1"))))
+                .isInstanceOf(SQLException.class);
+        assertThat(fx.blobs.exists(BlobKeys.attachment(tenant, "c1-a0"))).isTrue();
+    }
+
+    @Test
+    void shouldRejectDuplicateTaskIdsAndItemScopesWithoutItem() {
+        var eraser = new BatchEraser(store.dataSource(), fx.blobs, Erasers.builtIn().get(Erasers.ATTACHMENTS));
+        assertThatThrownBy(() -> eraser.run(List.of(ErasureTarget.profile("a", tenant, "c1"),
+                ErasureTarget.profile("a", tenant, "c2")))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ErasureTarget("a", tenant, "c1", Scope.ATTACHMENT, null))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
