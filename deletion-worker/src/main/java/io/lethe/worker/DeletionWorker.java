@@ -1,0 +1,187 @@
+package io.lethe.worker;
+
+import io.javalin.Javalin;
+import io.lethe.runtime.config.ConfigException;
+import io.lethe.runtime.config.Keys;
+import io.lethe.runtime.config.LetheConfig;
+import io.lethe.runtime.http.Health;
+import io.lethe.runtime.http.Metrics;
+import io.lethe.runtime.http.OpsRoutes;
+import io.lethe.runtime.kafka.KafkaSettings;
+import io.lethe.runtime.kafka.LetheProducer;
+import io.lethe.runtime.kafka.TopicProvisioner;
+import io.lethe.runtime.streams.StreamsRunner;
+import io.lethe.schemas.Topics;
+import io.lethe.store.CustomerStore;
+import io.lethe.store.blob.FileBlobStore;
+import io.lethe.store.erase.BatchEraser;
+import io.lethe.store.erase.Eraser;
+import io.lethe.store.erase.Erasers;
+import io.lethe.worker.coordinator.CoordinatorTopology;
+import io.lethe.worker.coordinator.RetryPolicy;
+import io.lethe.worker.coordinator.ScopePlan;
+import io.lethe.worker.erasers.EraserRunner;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The deletion-worker service: the coordinator topology plus the built-in erasers that this
+ * instance runs ({@code worker.erasers}; empty for a coordinator-only instance), and the
+ * operational HTTP endpoint. Scale out by starting more instances with the same config.
+ */
+public final class DeletionWorker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeletionWorker.class);
+
+    public static final String HTTP_HOST = "worker.http.host";
+    public static final String HTTP_PORT = "worker.http.port";
+    public static final String ERASERS = "worker.erasers";
+    public static final String BATCH_SIZE = "worker.eraser.batch.size";
+    public static final String INSTANCE_ID = "worker.instance.id";
+    public static final String APPLICATION_ID = "worker.application.id";
+
+    public static final Map<String, String> DEFAULTS = defaults();
+
+    private final StreamsRunner streams;
+    private final List<EraserRunner> erasers;
+    private final LetheProducer producer;
+    private final CustomerStore store;
+    private final Javalin http;
+    private final KafkaClientMetrics producerMetrics;
+
+    private DeletionWorker(StreamsRunner streams, List<EraserRunner> erasers, LetheProducer producer, CustomerStore store,
+                           Javalin http, KafkaClientMetrics producerMetrics) {
+        this.streams = streams;
+        this.erasers = erasers;
+        this.producer = producer;
+        this.store = store;
+        this.http = http;
+        this.producerMetrics = producerMetrics;
+    }
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new HashMap<>(Keys.DEFAULTS);
+        d.putAll(ScopePlan.DEFAULTS);
+        d.put(HTTP_HOST, "0.0.0.0");
+        d.put(HTTP_PORT, "8081");
+        d.put(ERASERS, String.join(",", Erasers.builtIn().keySet()));
+        d.put(BATCH_SIZE, "200");
+        d.put(APPLICATION_ID, CoordinatorTopology.APPLICATION_ID);
+        return Map.copyOf(d);
+    }
+
+    public static DeletionWorker start(LetheConfig config) {
+        return start(config, Metrics.newRegistry("deletion-worker"));
+    }
+
+    public static DeletionWorker start(LetheConfig config, PrometheusMeterRegistry registry) {
+        KafkaSettings settings = new KafkaSettings(config);
+        Topics topics = settings.topics();
+        ScopePlan plan = ScopePlan.from(config);
+        RetryPolicy retry = RetryPolicy.from(config);
+        WorkerMetrics metrics = new WorkerMetrics(registry);
+        String instanceId = config.string(INSTANCE_ID, "worker-" + ProcessHandle.current().pid());
+
+        if (config.bool(Keys.TOPIC_CREATE)) {
+            TopicProvisioner.ensure(settings, topics.all(plan.dataTypes()));
+        }
+        checkCoPartitioned(settings, topics);
+
+        Map<String, Object> props = settings.streams(config.string(APPLICATION_ID));
+        StreamsRunner streams = new StreamsRunner(CoordinatorTopology.build(topics, plan, retry, metrics), props,
+                topics.dlq().name(), registry);
+
+        LetheProducer producer = new LetheProducer(settings, "eraser-results-" + instanceId);
+        KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer.unwrap());
+        producerMetrics.bindTo(registry);
+        List<EraserRunner> erasers = new ArrayList<>();
+        CustomerStore store = null;
+        List<String> types = config.list(ERASERS);
+        if (!types.isEmpty()) {
+            Map<String, Eraser> builtIn = Erasers.builtIn();
+            for (String t : types) {
+                if (!builtIn.containsKey(t)) {
+                    throw LetheConfig.invalid(ERASERS, String.join(",", types), "built-in data types among " + builtIn.keySet());
+                }
+            }
+            store = CustomerStore.connect(config.string(Keys.JDBC_URL), config.string(Keys.JDBC_USER),
+                    config.string(Keys.JDBC_PASSWORD, ""));
+            FileBlobStore blobs = new FileBlobStore(Path.of(config.string(Keys.BLOB_DIR)));
+            for (String t : types) {
+                erasers.add(new EraserRunner(settings, t, new BatchEraser(store.dataSource(), blobs, builtIn.get(t)), producer,
+                        metrics, config.positiveInt(BATCH_SIZE), instanceId));
+            }
+        }
+        streams.start();
+        erasers.forEach(EraserRunner::start);
+        Health health = new Health("deletion-worker", streams::isAlive,
+                () -> streams.isRunning() && erasers.stream().allMatch(EraserRunner::isReady));
+        Javalin http = OpsRoutes.start(config.string(HTTP_HOST), config.integer(HTTP_PORT), registry, health);
+        LOG.info("deletion-worker {} started: erasers {}, ops on port {}", instanceId, types, http.port());
+        return new DeletionWorker(streams, erasers, producer, store, http, producerMetrics);
+    }
+
+    /** Requests and results must be co-partitioned: the coordinator joins them on one partition per customer. */
+    private static void checkCoPartitioned(KafkaSettings settings, Topics topics) {
+        try (Admin admin = Admin.create(settings.admin("lethe-worker-check"))) {
+            Map<String, TopicDescription> d = admin.describeTopics(Set.of(topics.deletionRequests().name(),
+                    topics.erasureResults().name())).allTopicNames().get(30, TimeUnit.SECONDS);
+            int a = d.get(topics.deletionRequests().name()).partitions().size();
+            int b = d.get(topics.erasureResults().name()).partitions().size();
+            if (a != b) {
+                throw new ConfigException(topics.deletionRequests().name() + " has " + a + " partitions but "
+                        + topics.erasureResults().name() + " has " + b + ": they must be equal");
+            }
+        } catch (ConfigException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot describe Lethe's topics (do they exist?): " + e.getMessage(), e);
+        }
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public boolean isReady() {
+        return streams.isRunning() && erasers.stream().allMatch(EraserRunner::isReady);
+    }
+
+    public StreamsRunner streams() {
+        return streams;
+    }
+
+    @Override
+    public void close() {
+        http.stop();
+        erasers.forEach(EraserRunner::close);
+        streams.close();
+        producerMetrics.close();
+        producer.close();
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        DeletionWorker worker = start(LetheConfig.fromEnvironment(DEFAULTS));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            worker.close();
+            stopped.countDown();
+        }, "deletion-worker-shutdown"));
+        stopped.await();
+    }
+}

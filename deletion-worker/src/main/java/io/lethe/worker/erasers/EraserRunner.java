@@ -1,0 +1,233 @@
+package io.lethe.worker.erasers;
+
+import io.lethe.events.ErasureResult;
+import io.lethe.events.ErasureTask;
+import io.lethe.events.TaskStatus;
+import io.lethe.runtime.kafka.KafkaSettings;
+import io.lethe.runtime.kafka.LetheProducer;
+import io.lethe.runtime.streams.DeadLetters;
+import io.lethe.schemas.Topic;
+import io.lethe.schemas.Topics;
+import io.lethe.store.erase.BatchEraser;
+import io.lethe.store.erase.ErasureCounts;
+import io.lethe.store.erase.ErasureTarget;
+import io.lethe.worker.WorkerMetrics;
+import java.io.UncheckedIOException;
+import java.sql.SQLException;
+import java.sql.SQLTransientException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A built-in eraser: consumes its data type's task topic in batches, erases each batch in one
+ * database transaction ({@link BatchEraser}), and publishes one {@code ErasureResult} per task.
+ *
+ * <p>Offsets are committed only after every result of the batch was acknowledged, so a crash
+ * anywhere repeats the batch; erasure is idempotent and the coordinator ignores results for
+ * attempts it already settled. A database or blob-store failure becomes a retryable FAILED
+ * result per task (the coordinator backs off), never a stuck partition: other customers'
+ * tasks keep flowing. Undecodable or invalid tasks go to the dead-letter topic.
+ * Does not retry by itself and does not order tasks across partitions.
+ */
+public final class EraserRunner implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EraserRunner.class);
+
+    private final KafkaSettings settings;
+    private final Topics topics;
+    private final String dataType;
+    private final BatchEraser eraser;
+    private final LetheProducer producer;
+    private final WorkerMetrics metrics;
+    private final int batchSize;
+    private final String instanceId;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile boolean assigned;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+
+    public EraserRunner(KafkaSettings settings, String dataType, BatchEraser eraser, LetheProducer producer,
+                        WorkerMetrics metrics, int batchSize, String instanceId) {
+        this.settings = settings;
+        this.topics = settings.topics();
+        this.dataType = dataType;
+        this.eraser = eraser;
+        this.producer = producer;
+        this.metrics = metrics;
+        this.batchSize = batchSize;
+        this.instanceId = instanceId;
+        this.thread = new Thread(this::loop, "eraser-" + dataType);
+    }
+
+    public static String groupId(String dataType) {
+        return "lethe-eraser-" + dataType;
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** True once the consumer joined its group and the loop is alive. */
+    public boolean isReady() {
+        return running && thread.isAlive() && assigned;
+    }
+
+    private void loop() {
+        Topic<String, ErasureTask> topic = topics.erasureTasks(dataType);
+        while (running) {
+            Map<String, Object> props = settings.consumer(groupId(dataType), "eraser-" + dataType + "-" + instanceId);
+            props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batchSize);
+            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props)) {
+                consumer = c;
+                c.subscribe(Set.of(topic.name()));
+                while (running) {
+                    ConsumerRecords<byte[], byte[]> records = c.poll(Duration.ofMillis(500));
+                    assigned = !c.assignment().isEmpty() || assigned;
+                    if (!records.isEmpty()) {
+                        handle(topic, records);
+                        c.commitSync(Duration.ofSeconds(30));
+                    }
+                }
+            } catch (WakeupException e) {
+                // closing
+            } catch (RuntimeException e) {
+                assigned = false;
+                LOG.warn("eraser {} failed ({}); restarting from the last committed offset", dataType, e.toString());
+                pause(Duration.ofSeconds(2));
+            }
+        }
+    }
+
+    private void handle(Topic<String, ErasureTask> topic, ConsumerRecords<byte[], byte[]> records) {
+        Map<String, ErasureTask> tasks = new LinkedHashMap<>();
+        List<CompletableFuture<?>> sends = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            try {
+                ErasureTask t = topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
+                TaskValidation.check(t, dataType);
+                tasks.put(t.getTaskId() + "#" + t.getAttempt(), t);
+            } catch (RuntimeException e) {
+                LOG.warn("task {}-{}@{} sent to the DLQ: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+                DeadLetters.counter(metrics.registry(), r.topic()).increment();
+                CompletableFuture<Object> f = new CompletableFuture<>();
+                producer.unwrap().send(DeadLetters.record(topics.dlq().name(), "eraser", r.topic(), r.partition(), r.offset(),
+                        r.key(), r.value(), e), (md, err) -> {
+                    if (err != null) {
+                        f.completeExceptionally(err);
+                    } else {
+                        f.complete(md);
+                    }
+                });
+                sends.add(f);
+            }
+        }
+        if (!tasks.isEmpty()) {
+            for (ErasureResult result : erase(new ArrayList<>(tasks.values()))) {
+                sends.add(producer.send(topics.erasureResults(), Topics.subjectKey(result.getTenant(), result.getCustomerId()), result));
+            }
+        }
+        try {
+            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing results", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("results not acknowledged: " + e.getMessage(), e);
+        }
+    }
+
+    private List<ErasureResult> erase(List<ErasureTask> tasks) {
+        List<ErasureTarget> targets = tasks.stream().map(t -> new ErasureTarget(
+                t.getTaskId() + "#" + t.getAttempt(), t.getTenant(), t.getCustomerId(), t.getScope(), t.getItemId())).toList();
+        long start = System.nanoTime();
+        Map<String, ErasureCounts> counts = Map.of();
+        String failure = null;
+        try {
+            counts = eraser.run(targets);
+        } catch (SQLException | RuntimeException e) {
+            failure = errorCode(e);
+            LOG.warn("eraser {} batch of {} failed: {} ({})", dataType, tasks.size(), failure, e.getClass().getSimpleName());
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        Instant now = Instant.now();
+        List<ErasureResult> results = new ArrayList<>(tasks.size());
+        long rows = 0;
+        long blobs = 0;
+        for (ErasureTask t : tasks) {
+            ErasureResult.Builder b = ErasureResult.newBuilder().setTaskId(t.getTaskId()).setRequestId(t.getRequestId())
+                    .setTenant(t.getTenant()).setCustomerId(t.getCustomerId()).setDataType(t.getDataType())
+                    .setAttempt(t.getAttempt()).setEraser(instanceId).setFinishedAt(now);
+            ErasureCounts c = counts.get(t.getTaskId() + "#" + t.getAttempt());
+            if (failure != null || c == null) {
+                b.setStatus(TaskStatus.FAILED).setErrorCode(failure != null ? failure : "NO_RESULT").setRetryable(true).setResidual(0);
+            } else {
+                b.setRowsScrubbed(c.rowsScrubbed()).setRowsDeleted(c.rowsDeleted()).setBlobsDeleted(c.blobsDeleted())
+                        .setResidual(c.residual());
+                rows += c.rowsScrubbed() + c.rowsDeleted();
+                blobs += c.blobsDeleted();
+                if (c.errorCode() == null && c.residual() == 0) {
+                    b.setStatus(TaskStatus.SUCCEEDED);
+                } else {
+                    String code = c.errorCode() != null ? c.errorCode() : "RESIDUAL_NOT_ZERO";
+                    b.setStatus(TaskStatus.FAILED).setErrorCode(code).setRetryable("RESIDUAL_NOT_ZERO".equals(code));
+                }
+            }
+            results.add(b.build());
+        }
+        metrics.erased(dataType, rows, blobs, took, tasks.size());
+        return results;
+    }
+
+    /** A stable, PII-free code for a failure; exception messages may quote data and stay in logs at most. */
+    static String errorCode(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientException) {
+                return "DB_UNAVAILABLE";
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57") || sql.getSQLState().startsWith("53"))) {
+                return "DB_UNAVAILABLE";
+            }
+            if (t instanceof UncheckedIOException || t instanceof java.io.IOException) {
+                return "BLOB_STORE_ERROR";
+            }
+        }
+        return e instanceof SQLException ? "DB_ERROR" : "ERASER_ERROR";
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

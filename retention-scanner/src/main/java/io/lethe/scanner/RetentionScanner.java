@@ -1,0 +1,157 @@
+package io.lethe.scanner;
+
+import io.javalin.Javalin;
+import io.lethe.runtime.config.ConfigException;
+import io.lethe.runtime.config.Keys;
+import io.lethe.runtime.config.LetheConfig;
+import io.lethe.runtime.http.Health;
+import io.lethe.runtime.http.Metrics;
+import io.lethe.runtime.http.OpsRoutes;
+import io.lethe.runtime.kafka.KafkaSettings;
+import io.lethe.runtime.kafka.TopicProvisioner;
+import io.lethe.runtime.streams.StreamsRunner;
+import io.lethe.schemas.Topics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The retention-scanner service. Besides the topology it answers previews ("how many profiles
+ * would a policy of n days expire right now") from its own index, in-process through
+ * {@link #wouldExpire} or over HTTP at {@code GET /v1/preview?tenant=&days=} for an API in
+ * another process. A preview covers the partitions this instance hosts: with several
+ * instances, the API must sum their answers (docs/retention.md).
+ */
+public final class RetentionScanner implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RetentionScanner.class);
+
+    public static final String HTTP_HOST = "scanner.http.host";
+    public static final String HTTP_PORT = "scanner.http.port";
+    public static final String APPLICATION_ID = "scanner.application.id";
+    public static final Map<String, String> DEFAULTS = defaults();
+
+    private final StreamsRunner streams;
+    private final Javalin http;
+
+    private RetentionScanner(StreamsRunner streams, Javalin http) {
+        this.streams = streams;
+        this.http = http;
+    }
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new HashMap<>(Keys.DEFAULTS);
+        d.put(HTTP_HOST, "0.0.0.0");
+        d.put(HTTP_PORT, "8082");
+        d.put(APPLICATION_ID, ScannerTopology.APPLICATION_ID);
+        return Map.copyOf(d);
+    }
+
+    public static RetentionScanner start(LetheConfig config) {
+        return start(config, Metrics.newRegistry("retention-scanner"));
+    }
+
+    public static RetentionScanner start(LetheConfig config, PrometheusMeterRegistry registry) {
+        KafkaSettings settings = new KafkaSettings(config);
+        Topics topics = settings.topics();
+        ScannerSettings scanner = ScannerSettings.from(config);
+        if (config.bool(Keys.TOPIC_CREATE)) {
+            TopicProvisioner.ensure(settings, List.of(topics.customerActivity(), topics.deletionEvents(),
+                    topics.retentionPolicies(), topics.deletionRequests(), topics.dlq()));
+        }
+        checkCoPartitioned(settings, topics);
+        StreamsRunner streams = new StreamsRunner(ScannerTopology.build(topics, scanner, new ScannerMetrics(registry)),
+                settings.streams(config.string(APPLICATION_ID)), topics.dlq().name(), registry);
+        streams.start();
+        Health health = new Health("retention-scanner", streams::isAlive, streams::isRunning);
+        RetentionScanner[] self = new RetentionScanner[1];
+        Javalin http = OpsRoutes.start(config.string(HTTP_HOST), config.integer(HTTP_PORT), registry, health);
+        http.get("/v1/preview", ctx -> {
+            String tenant = ctx.queryParam("tenant");
+            int days;
+            try {
+                days = Integer.parseInt(String.valueOf(ctx.queryParam("days")));
+            } catch (NumberFormatException e) {
+                days = -1;
+            }
+            if (tenant == null || tenant.isBlank() || days < 1) {
+                ctx.status(400).json(Map.of("title", "tenant and days (>= 1) are required"));
+                return;
+            }
+            ctx.json(Map.of("tenant", tenant, "days", days, "wouldExpire", self[0].wouldExpire(tenant, days)));
+        });
+        self[0] = new RetentionScanner(streams, http);
+        LOG.info("retention-scanner started: interval {}, ops on port {}", scanner.interval(), http.port());
+        return self[0];
+    }
+
+    /** How many customers of a tenant this instance would expire at once under a policy of {@code days}. */
+    public long wouldExpire(String tenant, int days) {
+        long cutoff = System.currentTimeMillis() - Duration.ofDays(days).toMillis();
+        ReadOnlyKeyValueStore<String, String> index = streams.streams().store(
+                StoreQueryParameters.fromNameAndType(ScannerTopology.INDEX_STORE, QueryableStoreTypes.keyValueStore()));
+        long n = 0;
+        try (KeyValueIterator<String, String> it = index.range(ScannerProcessor.indexKey(tenant, 0, ""),
+                ScannerProcessor.indexKey(tenant, cutoff, "\uffff"))) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static void checkCoPartitioned(KafkaSettings settings, Topics topics) {
+        try (Admin admin = Admin.create(settings.admin("lethe-scanner-check"))) {
+            Map<String, TopicDescription> d = admin.describeTopics(Set.of(topics.customerActivity().name(),
+                    topics.deletionEvents().name())).allTopicNames().get(30, TimeUnit.SECONDS);
+            int a = d.get(topics.customerActivity().name()).partitions().size();
+            int b = d.get(topics.deletionEvents().name()).partitions().size();
+            if (a != b) {
+                throw new ConfigException(topics.customerActivity().name() + " has " + a + " partitions but "
+                        + topics.deletionEvents().name() + " has " + b + ": they must be equal");
+            }
+        } catch (ConfigException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot describe Lethe's topics (do they exist?): " + e.getMessage(), e);
+        }
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public boolean isReady() {
+        return streams.isRunning();
+    }
+
+    @Override
+    public void close() {
+        http.stop();
+        streams.close();
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        RetentionScanner scanner = start(LetheConfig.fromEnvironment(DEFAULTS));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            scanner.close();
+            stopped.countDown();
+        }, "retention-scanner-shutdown"));
+        stopped.await();
+    }
+}
