@@ -13,6 +13,8 @@ public final class OpsRoutes {
     }
 
     public static void register(Javalin app, PrometheusMeterRegistry registry, Health health) {
+        io.micrometer.core.instrument.Gauge.builder("lethe.ready", health, h -> h.ready().getAsBoolean() ? 1 : 0)
+                .description("1 while the service is ready").register(registry);
         app.get("/health/live", ctx -> {
             boolean ok = health.live().getAsBoolean();
             ctx.status(ok ? 200 : 503).json(health.body(ok));

@@ -45,6 +45,7 @@ public final class StreamsRunner implements AutoCloseable {
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, FailingProductionHandler.class);
+        props.put("processing.exception.handler.global.enabled", true);
         props.put(DeadLetters.DLQ_TOPIC_CONFIG, dlqTopic);
         props.put(DeadLetters.REGISTRY_CONFIG, registry);
         return props;
