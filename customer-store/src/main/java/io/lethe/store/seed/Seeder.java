@@ -134,14 +134,21 @@ public final class Seeder {
      */
     public static void forEachLastContact(DataSource ds, String tenant, BiConsumer<String, Instant> consumer)
             throws SQLException {
+        forEachLastContact(ds, tenant, "", consumer);
+    }
+
+    /** As above, for customers whose id sorts after {@code afterCustomerId} (resuming a backfill). */
+    public static void forEachLastContact(DataSource ds, String tenant, String afterCustomerId,
+                                          BiConsumer<String, Instant> consumer) throws SQLException {
         try (Connection c = ds.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             // the PostgreSQL driver only streams with a fetch size inside a transaction
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement("select id, last_contact_at from customers"
-                    + " where tenant_id = ? and erased_at is null and last_contact_at is not null order by id")) {
+                    + " where tenant_id = ? and id > ? and erased_at is null and last_contact_at is not null order by id")) {
                 ps.setFetchSize(1000);
                 ps.setString(1, tenant);
+                ps.setString(2, afterCustomerId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         consumer.accept(rs.getString(1), rs.getTimestamp(2).toInstant());
