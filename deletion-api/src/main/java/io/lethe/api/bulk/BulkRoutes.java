@@ -90,7 +90,7 @@ public final class BulkRoutes {
         Fields f = new Fields(bodies.read(ctx, BODY_LIMIT), FIELDS);
         List<String> given = f.ids("customerIds", 20);
         Reason reason = f.enumValue("reason", Reason.class, CreateRequest.API_REASONS, true);
-        Regulation regulation = f.enumValue("regulation", Regulation.class, EnumSet.allOf(Regulation.class), true);
+        Regulation regulation = f.enumValue("regulation", Regulation.class, CreateRequest.API_REGULATIONS, true);
         List<String> customers = new ArrayList<>(new LinkedHashSet<>(given));
         if (f.present("customerIds") && customers.isEmpty()) {
             f.error("customerIds", "must hold at least one customer id");

@@ -17,6 +17,8 @@ public record CreateRequest(Scope scope, String customerId, String itemId, Reaso
 
     /** RETENTION_EXPIRED is the retention scanner's alone. */
     public static final Set<Reason> API_REASONS = EnumSet.of(Reason.CUSTOMER_REQUEST, Reason.PII_SENT_BY_MISTAKE, Reason.OTHER);
+    /** RETENTION_POLICY is the retention scanner's alone. */
+    public static final Set<Regulation> API_REGULATIONS = EnumSet.of(Regulation.GDPR, Regulation.CCPA, Regulation.OTHER);
     private static final Set<String> FIELDS = Set.of("scope", "customerId", "itemId", "reason", "regulation");
 
     public static CreateRequest parse(ObjectNode body) {
@@ -32,7 +34,7 @@ public record CreateRequest(Scope scope, String customerId, String itemId, Reaso
             itemId = f.id("itemId", true);
         }
         Reason reason = f.enumValue("reason", Reason.class, API_REASONS, true);
-        Regulation regulation = f.enumValue("regulation", Regulation.class, EnumSet.allOf(Regulation.class), true);
+        Regulation regulation = f.enumValue("regulation", Regulation.class, API_REGULATIONS, true);
         f.check();
         return new CreateRequest(scope, customerId, itemId, reason, regulation);
     }

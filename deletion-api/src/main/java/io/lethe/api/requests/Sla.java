@@ -23,13 +23,13 @@ public record Sla(Map<Regulation, Integer> days) {
 
     public static Sla fromConfig(LetheConfig config) {
         Map<Regulation, Integer> days = new EnumMap<>(Regulation.class);
-        for (Regulation r : Regulation.values()) {
+        for (Regulation r : CreateRequest.API_REGULATIONS) {
             days.put(r, config.optString(key(r)).isPresent() ? config.positiveInt(key(r)) : DEFAULT_DAYS.get(r));
         }
         return new Sla(days);
     }
 
     public Instant dueAt(Regulation r, Instant requestedAt) {
-        return requestedAt.plus(Duration.ofDays(days.get(r)));
+        return requestedAt.plus(Duration.ofDays(days.getOrDefault(r, DEFAULT_DAYS.get(Regulation.OTHER))));
     }
 }
