@@ -1,6 +1,7 @@
 package io.lethe.schemas;
 
 import io.lethe.events.AuditEvent;
+import io.lethe.events.BulkDeletion;
 import io.lethe.events.ContactActivity;
 import io.lethe.events.DeletionCompleted;
 import io.lethe.events.DeletionFailed;
@@ -35,6 +36,9 @@ public final class Topics {
 
     private static final Serde<String> KEY = Serdes.String();
 
+    /** Largest record of the bulk-deletions topic; producers writing it need a max.request.size this large. */
+    public static final int BULK_MAX_BYTES = 8 * 1024 * 1024;
+
     private final String prefix;
     private final Topic<String, DeletionRequested> deletionRequests;
     private final Topic<String, ErasureResult> erasureResults;
@@ -44,6 +48,7 @@ public final class Topics {
     private final Topic<String, ContactActivity> customerActivity;
     private final Topic<String, RetentionPolicy> retentionPolicies;
     private final Topic<byte[], byte[]> dlq;
+    private final Topic<String, BulkDeletion> bulkDeletions;
     private final AvroSerde<ErasureTask> taskSerde = AvroSerde.of(ErasureTask.class);
 
     public Topics(String prefix) {
@@ -60,6 +65,9 @@ public final class Topics {
         customerActivity = new Topic<>(prefix + "customer.activity", KEY, AvroSerde.of(ContactActivity.class), SEVEN_DAYS);
         retentionPolicies = new Topic<>(prefix + "retention.policies", KEY, AvroSerde.of(RetentionPolicy.class), COMPACTED);
         dlq = new Topic<>(prefix + "dlq", Serdes.ByteArray(), Serdes.ByteArray(), THIRTY_DAYS);
+        // a bulk of 10,000 customer and request ids is larger than the 1 MB default
+        bulkDeletions = new Topic<>(prefix + "bulk.deletions", KEY, AvroSerde.of(BulkDeletion.class),
+                Map.of("cleanup.policy", "compact", "max.message.bytes", Integer.toString(BULK_MAX_BYTES)));
     }
 
     public static Topics withDefaultPrefix() {
@@ -111,6 +119,11 @@ public final class Topics {
         return retentionPolicies;
     }
 
+    /** State of bulk deletions (four-eyes approval), keyed by bulkId, compacted. */
+    public Topic<String, BulkDeletion> bulkDeletions() {
+        return bulkDeletions;
+    }
+
     /** Original key and bytes, with error headers. */
     public Topic<byte[], byte[]> dlq() {
         return dlq;
@@ -119,7 +132,7 @@ public final class Topics {
     /** Every topic Lethe owns, for the given data types' task topics. */
     public List<Topic<?, ?>> all(Collection<String> dataTypes) {
         List<Topic<?, ?>> all = new ArrayList<>(List.of(deletionRequests, erasureResults, deletionStatus,
-                deletionEvents, audit, customerActivity, retentionPolicies, dlq));
+                deletionEvents, audit, customerActivity, retentionPolicies, dlq, bulkDeletions));
         dataTypes.stream().distinct().sorted().forEach(t -> all.add(erasureTasks(t)));
         return all;
     }

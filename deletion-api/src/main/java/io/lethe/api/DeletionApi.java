@@ -1,0 +1,301 @@
+package io.lethe.api;
+
+import static io.javalin.http.HandlerType.GET;
+import static io.javalin.http.HandlerType.POST;
+import static io.javalin.http.HandlerType.PUT;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import io.lethe.api.Route.QueryParam;
+import io.lethe.api.auth.Access;
+import io.lethe.api.auth.Principal;
+import io.lethe.api.auth.RateLimiter;
+import io.lethe.api.auth.TokenVerifier;
+import io.lethe.api.bulk.BulkRoutes;
+import io.lethe.api.bulk.BulkStore;
+import io.lethe.api.materialize.Materializer;
+import io.lethe.api.materialize.Materializer.Subscription;
+import io.lethe.api.policy.PolicyRoutes;
+import io.lethe.api.policy.PolicyStore;
+import io.lethe.api.policy.RetentionPreview;
+import io.lethe.api.problem.ProblemException;
+import io.lethe.api.problem.ProblemType;
+import io.lethe.api.problem.Problems;
+import io.lethe.api.requests.RequestRoutes;
+import io.lethe.api.requests.Sla;
+import io.lethe.api.requests.StatusStore;
+import io.lethe.api.validation.JsonBodies;
+import io.lethe.runtime.config.Keys;
+import io.lethe.runtime.config.LetheConfig;
+import io.lethe.runtime.http.Health;
+import io.lethe.runtime.http.Metrics;
+import io.lethe.runtime.http.OpsRoutes;
+import io.lethe.runtime.kafka.KafkaSettings;
+import io.lethe.runtime.kafka.LetheProducer;
+import io.lethe.runtime.kafka.TopicProvisioner;
+import io.lethe.schemas.Topic;
+import io.lethe.schemas.Topics;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The deletion HTTP API (DESIGN.md section 5): authenticates bearer JWTs, authorizes by role,
+ * validates, publishes {@code DeletionRequested} with {@code acks=all} and answers only after
+ * the broker acknowledged; serves status from an in-memory materialization of
+ * {@code deletion.status}, bulk state from {@code bulk.deletions} and policies from
+ * {@code retention.policies}.
+ *
+ * <p>Does not erase anything, does not talk to the customer store, and keeps no state of its
+ * own beyond caches: every instance rebuilds its views from Kafka at startup (health/ready
+ * stays 503 until it caught up). Rate limits are per instance.
+ */
+public final class DeletionApi implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeletionApi.class);
+
+    public static final String SERVICE = "deletion-api";
+    public static final String HOST = "api.host";
+    public static final String PORT = "api.port";
+    public static final String RATE_LIMIT = "api.rate.limit.per.second";
+    public static final String PUBLISH_TIMEOUT = "api.publish.timeout";
+
+    /** Defaults of the API's own keys, on top of {@link Keys#DEFAULTS}. */
+    public static final Map<String, String> DEFAULTS = Map.of(
+            HOST, "0.0.0.0",
+            PORT, "8080",
+            RATE_LIMIT, "50",
+            PUBLISH_TIMEOUT, "PT5S");
+
+    private final Javalin app;
+    private final Materializer materializer;
+    private final Publisher publisher;
+    private final PrometheusMeterRegistry registry;
+    private final List<Route> routes;
+
+    private DeletionApi(Javalin app, Materializer materializer, Publisher publisher, PrometheusMeterRegistry registry,
+                        List<Route> routes) {
+        this.app = app;
+        this.materializer = materializer;
+        this.publisher = publisher;
+        this.registry = registry;
+        this.routes = routes;
+    }
+
+    /** Starts with no retention preview: every policy change counts as expiring nothing. */
+    public static DeletionApi start(LetheConfig config) {
+        return start(config, RetentionPreview.NONE);
+    }
+
+    /**
+     * Creates the topics when {@code topic.create} is true, starts the materializer and the
+     * HTTP server. Missing keys fall back to {@link Keys#DEFAULTS} and {@link #DEFAULTS}.
+     * Returns once the server listens; Kafka may still be unreachable (readiness says so).
+     */
+    public static DeletionApi start(LetheConfig config, RetentionPreview preview) {
+        LetheConfig cfg = LetheConfig.builder().defaults(Keys.DEFAULTS).defaults(DEFAULTS).build().with(config.asMap());
+        TokenVerifier verifier = TokenVerifier.fromConfig(cfg);
+        Duration publishTimeout = cfg.duration(PUBLISH_TIMEOUT);
+        RateLimiter limiter = new RateLimiter(cfg.positiveInt(RATE_LIMIT), System::nanoTime);
+        Sla sla = Sla.fromConfig(cfg);
+        int port = cfg.integer(PORT);
+        if (port < 0 || port > 65535) {
+            throw LetheConfig.invalid(PORT, Integer.toString(port), "a port from 0 to 65535 (0 = random)");
+        }
+        KafkaSettings settings = new KafkaSettings(cfg);
+        Topics topics = settings.topics();
+        if (cfg.bool(Keys.TOPIC_CREATE)) {
+            List<Topic<?, ?>> mine = List.of(topics.deletionRequests(), topics.deletionStatus(),
+                    topics.retentionPolicies(), topics.bulkDeletions());
+            TopicProvisioner.ensure(settings, mine);
+        }
+
+        PrometheusMeterRegistry registry = Metrics.newRegistry(SERVICE);
+        ObjectMapper json = new ObjectMapper();
+        Problems problems = new Problems(json, t -> registry.counter("lethe.api.requests.rejected", "cause", t.slug()).increment());
+        Map<String, Object> producerProps = settings.producer("lethe-deletion-api");
+        // send() blocks while it has no metadata; never longer than a request may wait
+        producerProps.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) publishTimeout.toMillis());
+        producerProps.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.BULK_MAX_BYTES);
+        LetheProducer producer = new LetheProducer(new KafkaProducer<>(producerProps));
+        Timer latency = Timer.builder("lethe.api.publish.latency").description("time from send to broker acknowledgement")
+                .publishPercentileHistogram().register(registry);
+        Publisher publisher = new Publisher(producer, publishTimeout, latency, Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "lethe-api-publish");
+            t.setDaemon(true);
+            return t;
+        }));
+
+        StatusStore statuses = new StatusStore();
+        BulkStore bulks = new BulkStore();
+        PolicyStore policies = new PolicyStore();
+        AtomicBoolean producerReady = new AtomicBoolean();
+        Materializer materializer = new Materializer(settings, List.of(
+                new Subscription<>(topics.deletionStatus(), statuses::apply),
+                new Subscription<>(topics.bulkDeletions(), bulks::apply),
+                new Subscription<>(topics.retentionPolicies(), policies::apply)),
+                () -> {
+                    producer.unwrap().partitionsFor(topics.deletionRequests().name());
+                    producerReady.set(true);
+                });
+
+        Clock clock = Clock.systemUTC();
+        JsonBodies bodies = new JsonBodies(json);
+        RequestRoutes requests = new RequestRoutes(topics, publisher, statuses, bodies, problems, sla, clock, registry);
+        BulkRoutes bulk = new BulkRoutes(topics, publisher, bulks, statuses, bodies, problems, sla, clock, registry);
+        PolicyRoutes policy = new PolicyRoutes(topics, publisher, policies, preview, bodies, problems, clock);
+        List<Route> routes = routes(requests, bulk, policy);
+        Map<String, Object> openApi = OpenApi.document(routes, json);
+
+        Javalin app = Javalin.create(c -> {
+            c.showJavalinBanner = false;
+            c.startupWatcherEnabled = false;
+            c.http.prefer405over404 = true;
+            c.http.maxRequestSize = BulkRoutes.BODY_LIMIT;
+            c.jsonMapper(new JavalinJackson(json, false));
+            c.requestLogger.http((ctx, ms) -> Timer.builder("http.server.requests")
+                    .tags("method", ctx.method().name(), "uri", matchedPath(ctx), "status", Integer.toString(ctx.statusCode()))
+                    .register(registry).record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS));
+        });
+        app.beforeMatched("/v1/*", ctx -> {
+            Principal p = verifier.verify(ctx.header("Authorization"));
+            if (!limiter.tryAcquire(p)) {
+                throw new ProblemException(ProblemType.RATE_LIMITED, "more than " + cfg.positiveInt(RATE_LIMIT)
+                        + " requests a second for this token", List.of(), Map.of("retryAfterSeconds", 1));
+            }
+            Access.set(ctx, p);
+        });
+        for (Route r : routes) {
+            if (r.handler() != null) {
+                app.addHttpHandler(r.method(), r.path(), r.handler());
+            }
+        }
+        app.get("/openapi.json", ctx -> ctx.json(openApi));
+        Health health = new Health(SERVICE, () -> true, () -> producerReady.get() && materializer.caughtUp());
+        OpsRoutes.register(app, registry, health);
+        app.exception(ProblemException.class, (e, ctx) -> problems.write(ctx, e));
+        app.exception(HttpResponseException.class, (e, ctx) -> problems.write(ctx, fromJavalin(e)));
+        app.exception(Exception.class, (e, ctx) -> {
+            LOG.error("unexpected error path={} error={}", matchedPath(ctx), e.getClass().getName(), e);
+            problems.write(ctx, new ProblemException(ProblemType.INTERNAL, "unexpected error"));
+        });
+        app.error(404, ctx -> writeUnlessProblem(ctx, problems, ProblemType.NOT_FOUND, "no such route"));
+        app.error(405, ctx -> writeUnlessProblem(ctx, problems, ProblemType.METHOD_NOT_ALLOWED, "method not allowed on this route"));
+
+        materializer.start();
+        app.start(cfg.string(HOST), port);
+        LOG.info("deletion-api listening port={} topicPrefix={}", app.port(), topics.prefix());
+        return new DeletionApi(app, materializer, publisher, registry, routes);
+    }
+
+    /** Every route, in the one place routes are declared; /openapi.json is generated from it. */
+    private static List<Route> routes(RequestRoutes requests, BulkRoutes bulk, PolicyRoutes policy) {
+        List<ProblemType> body = List.of(ProblemType.MALFORMED_JSON, ProblemType.VALIDATION, ProblemType.BODY_TOO_LARGE,
+                ProblemType.UNSUPPORTED_MEDIA_TYPE, ProblemType.UNAVAILABLE);
+        List<ProblemType> createErrors = new java.util.ArrayList<>(body);
+        createErrors.add(ProblemType.IDEMPOTENCY_KEY_REUSED);
+        List<ProblemType> bulkErrors = new java.util.ArrayList<>(body);
+        bulkErrors.add(ProblemType.BULK_TOO_LARGE);
+        List<ProblemType> policyErrors = new java.util.ArrayList<>(body);
+        policyErrors.add(ProblemType.CONFIRMATION_REQUIRED);
+        List<ProblemType> decide = List.of(ProblemType.VALIDATION, ProblemType.NOT_FOUND, ProblemType.FOUR_EYES,
+                ProblemType.INVALID_STATE, ProblemType.UNAVAILABLE);
+        List<ProblemType> byId = List.of(ProblemType.VALIDATION, ProblemType.NOT_FOUND);
+        return List.of(
+                new Route(POST, "/v1/deletion-requests", "createDeletionRequest", "Request a deletion", requests::create,
+                        "CreateDeletionRequest", "Accepted", 202, List.of(), createErrors, true),
+                new Route(GET, "/v1/deletion-requests", "listDeletionRequests", "List the tenant's deletion requests", requests::list,
+                        null, "DeletionRequestPage", 200, List.of(
+                                new QueryParam("customerId", "string", "only this customer's requests"),
+                                new QueryParam("status", "string", "only requests in this status"),
+                                new QueryParam("limit", "integer", "page size, 1..500, default 50"),
+                                new QueryParam("cursor", "string", "nextCursor of the previous page")),
+                        List.of(ProblemType.VALIDATION), true),
+                new Route(GET, "/v1/deletion-requests/{requestId}", "getDeletionRequest", "Status of one request", requests::get,
+                        null, "DeletionRequest", 200, List.of(), byId, true),
+                new Route(POST, "/v1/deletion-requests/{requestId}/retry", "retryDeletionRequest", "Redrive a FAILED request",
+                        requests::retry, null, "Accepted", 202, List.of(),
+                        List.of(ProblemType.VALIDATION, ProblemType.NOT_FOUND, ProblemType.INVALID_STATE, ProblemType.UNAVAILABLE), true),
+                new Route(POST, "/v1/bulk-deletions", "createBulkDeletion", "Delete many customers' profiles", bulk::create,
+                        "CreateBulkDeletion", "BulkSummary", 202, List.of(), bulkErrors, true),
+                new Route(GET, "/v1/bulk-deletions/{bulkId}", "getBulkDeletion", "Status and progress of a bulk deletion", bulk::get,
+                        null, "BulkDeletion", 200, List.of(), byId, true),
+                new Route(POST, "/v1/bulk-deletions/{bulkId}/approve", "approveBulkDeletion",
+                        "Approve another requester's bulk deletion (privacy_officer)", bulk::approve, null, "BulkSummary", 200,
+                        List.of(), decide, true),
+                new Route(POST, "/v1/bulk-deletions/{bulkId}/reject", "rejectBulkDeletion",
+                        "Reject another requester's bulk deletion (privacy_officer)", bulk::reject, null, "BulkSummary", 200,
+                        List.of(), decide, true),
+                new Route(GET, "/v1/retention-policy", "getRetentionPolicy", "The tenant's retention policy", policy::get,
+                        null, "RetentionPolicy", 200, List.of(), List.of(), true),
+                new Route(PUT, "/v1/retention-policy", "putRetentionPolicy", "Change (or with dryRun=true preview) the retention policy",
+                        policy::put, "RetentionPolicyChange", "RetentionPolicyOrPreview", 200,
+                        List.of(new QueryParam("dryRun", "boolean", "true: answer {\"wouldExpire\":n} and change nothing")),
+                        policyErrors, true),
+                new Route(GET, "/openapi.json", "openApi", "This document", null, null, "Object", 200, List.of(), List.of(), false),
+                new Route(GET, "/health/live", "live", "Liveness probe", null, null, "Health", 200, List.of(), List.of(), false),
+                new Route(GET, "/health/ready", "ready", "Readiness: producer connected and views caught up", null, null,
+                        "Health", 200, List.of(), List.of(), false),
+                new Route(GET, "/metrics", "metrics", "Prometheus metrics", null, null, "Object", 200, List.of(), List.of(), false));
+    }
+
+    private static ProblemException fromJavalin(HttpResponseException e) {
+        return switch (e.getStatus()) {
+            case 404 -> new ProblemException(ProblemType.NOT_FOUND, "no such route");
+            case 405 -> new ProblemException(ProblemType.METHOD_NOT_ALLOWED, "method not allowed on this route");
+            case 413 -> new ProblemException(ProblemType.BODY_TOO_LARGE, "the body is too large");
+            case 400 -> new ProblemException(ProblemType.VALIDATION, "bad request");
+            default -> new ProblemException(ProblemType.INTERNAL, "unexpected error");
+        };
+    }
+
+    private static void writeUnlessProblem(Context ctx, Problems problems, ProblemType type, String detail) {
+        String ct = ctx.res().getContentType();
+        if (ct == null || !ct.startsWith(Problems.CONTENT_TYPE)) {
+            problems.write(ctx, new ProblemException(type, detail));
+        }
+    }
+
+    private static String matchedPath(Context ctx) {
+        try {
+            String p = ctx.endpointHandlerPath();
+            return p == null || p.isEmpty() ? "unmatched" : p;
+        } catch (RuntimeException e) {
+            return "unmatched";
+        }
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** The routes this instance serves (as documented in /openapi.json). */
+    public List<Route> routes() {
+        return routes;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        materializer.close();
+        publisher.close();
+        registry.close();
+    }
+}

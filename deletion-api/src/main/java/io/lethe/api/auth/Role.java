@@ -1,0 +1,47 @@
+package io.lethe.api.auth;
+
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The roles of the {@code roles} claim (DESIGN.md section 5). Unknown role names in a token
+ * are ignored, so a token carrying only unknown roles is authenticated but may do nothing.
+ */
+public enum Role {
+    /** create, retry, policy. */
+    COMPLIANCE_ADMIN("compliance_admin", EnumSet.of(Permission.READ, Permission.CREATE, Permission.RETRY,
+            Permission.BULK_CREATE, Permission.POLICY_READ, Permission.POLICY_WRITE)),
+    /** everything a compliance admin may, plus approving or rejecting the bulk deletions of others. */
+    PRIVACY_OFFICER("privacy_officer", EnumSet.of(Permission.READ, Permission.CREATE, Permission.RETRY,
+            Permission.BULK_CREATE, Permission.BULK_APPROVE, Permission.POLICY_READ, Permission.POLICY_WRITE)),
+    /** read only. */
+    AUDITOR("auditor", EnumSet.of(Permission.READ, Permission.POLICY_READ)),
+    /** other services: create single requests and read them. */
+    SERVICE("service", EnumSet.of(Permission.READ, Permission.CREATE));
+
+    private final String claim;
+    private final Set<Permission> permissions;
+
+    Role(String claim, Set<Permission> permissions) {
+        this.claim = claim;
+        this.permissions = permissions;
+    }
+
+    public String claim() {
+        return claim;
+    }
+
+    public boolean allows(Permission p) {
+        return permissions.contains(p);
+    }
+
+    public static Optional<Role> fromClaim(String value) {
+        for (Role r : values()) {
+            if (r.claim.equals(value)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,108 @@
+package io.lethe.api.policy;
+
+import io.javalin.http.Context;
+import io.lethe.api.Publisher;
+import io.lethe.api.auth.Access;
+import io.lethe.api.auth.Permission;
+import io.lethe.api.auth.Principal;
+import io.lethe.api.problem.ProblemException;
+import io.lethe.api.problem.ProblemType;
+import io.lethe.api.problem.Problems;
+import io.lethe.api.validation.Fields;
+import io.lethe.api.validation.JsonBodies;
+import io.lethe.events.PolicyMode;
+import io.lethe.events.RetentionPolicy;
+import io.lethe.schemas.Topics;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET}/{@code PUT /v1/retention-policy}. A change that would expire more than
+ * {@value #CONFIRM_ABOVE} profiles at once needs {@code confirmExpiring} equal to that count,
+ * so nobody deletes thousands of profiles by a typo in {@code days}. The count is a snapshot:
+ * profiles may cross the limit between the preview and the scanner's next run.
+ */
+public final class PolicyRoutes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyRoutes.class);
+    public static final int CONFIRM_ABOVE = 50;
+    public static final int MAX_DAYS = 36_500;
+    private static final Set<String> FIELDS = Set.of("mode", "days", "confirmExpiring");
+
+    private final Topics topics;
+    private final Publisher publisher;
+    private final PolicyStore store;
+    private final RetentionPreview preview;
+    private final JsonBodies bodies;
+    private final Problems problems;
+    private final Clock clock;
+
+    public PolicyRoutes(Topics topics, Publisher publisher, PolicyStore store, RetentionPreview preview,
+                        JsonBodies bodies, Problems problems, Clock clock) {
+        this.topics = topics;
+        this.publisher = publisher;
+        this.store = store;
+        this.preview = preview;
+        this.bodies = bodies;
+        this.problems = problems;
+        this.clock = clock;
+    }
+
+    public void get(Context ctx) {
+        Principal p = Access.require(ctx, Permission.POLICY_READ);
+        ctx.json(store.find(p.tenant()).map(PolicyRoutes::json).orElse(Map.of("mode", PolicyMode.KEEP_FOREVER.name())));
+    }
+
+    public void put(Context ctx) {
+        Principal p = Access.require(ctx, Permission.POLICY_WRITE);
+        String dryRunParam = ctx.queryParam("dryRun");
+        if (dryRunParam != null && !dryRunParam.equals("true") && !dryRunParam.equals("false")) {
+            throw ProblemException.invalid("dryRun", "must be true or false");
+        }
+        boolean dryRun = "true".equals(dryRunParam);
+        Fields f = new Fields(bodies.read(ctx, JsonBodies.DEFAULT_LIMIT), FIELDS);
+        PolicyMode mode = f.enumValue("mode", PolicyMode.class, EnumSet.allOf(PolicyMode.class), true);
+        Integer days = null;
+        if (mode == PolicyMode.DELETE_AFTER_DAYS) {
+            days = f.integer("days", true, 1, MAX_DAYS);
+        } else if (mode == PolicyMode.KEEP_FOREVER && f.present("days")) {
+            f.error("days", "not allowed for mode KEEP_FOREVER");
+        }
+        Integer confirm = f.integer("confirmExpiring", false, 0, Long.MAX_VALUE);
+        f.check();
+        long wouldExpire = days == null ? 0 : preview.wouldExpire(p.tenant(), days);
+        if (dryRun) {
+            ctx.json(Map.of("wouldExpire", wouldExpire));
+            return;
+        }
+        if (wouldExpire > CONFIRM_ABOVE && (confirm == null || confirm != wouldExpire)) {
+            throw new ProblemException(ProblemType.CONFIRMATION_REQUIRED, "this policy would expire " + wouldExpire
+                    + " profiles at once; send \"confirmExpiring\": " + wouldExpire + " to apply it",
+                    List.of(), Map.of("wouldExpire", wouldExpire));
+        }
+        RetentionPolicy policy = RetentionPolicy.newBuilder().setTenant(p.tenant()).setMode(mode).setDays(days)
+                .setUpdatedBy(p.subject()).setUpdatedAt(clock.instant()).build();
+        problems.reply(ctx, publisher.publish(topics.retentionPolicies(), p.tenant(), policy).thenApply(v -> {
+            store.apply(p.tenant(), policy);
+            LOG.info("retention policy changed mode={} days={} wouldExpire={}", policy.getMode(), policy.getDays(), wouldExpire);
+            return json(policy);
+        }), 200);
+    }
+
+    private static Map<String, Object> json(RetentionPolicy p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mode", p.getMode().name());
+        if (p.getDays() != null) {
+            m.put("days", p.getDays());
+        }
+        m.put("updatedBy", p.getUpdatedBy());
+        m.put("updatedAt", p.getUpdatedAt().toString());
+        return m;
+    }
+}

@@ -1,0 +1,113 @@
+package io.lethe.api.requests;
+
+import io.lethe.events.DeletionRequested;
+import io.lethe.events.DeletionStatus;
+import io.lethe.events.RequestStatus;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * The in-memory view of {@code deletion.status} (fed by the materializer), plus requests this
+ * instance had acknowledged that the worker has not reported yet (status ACCEPTED). A record
+ * from the topic always replaces a local one; a local one never replaces a topic record.
+ *
+ * <p>Lookups are tenant-scoped: a request of another tenant is indistinguishable from a missing
+ * one. Listing scans one tenant's requests in (requestedAt, requestId) order; a customerId
+ * filter is a scan, not an index. Local records are lost on restart.
+ */
+public final class StatusStore {
+
+    /** Position in a tenant's list; the opaque cursor encodes the last one returned. */
+    public record Position(long requestedAt, String requestId) implements Comparable<Position> {
+        @Override
+        public int compareTo(Position o) {
+            int c = Long.compare(requestedAt, o.requestedAt);
+            return c != 0 ? c : requestId.compareTo(o.requestId);
+        }
+
+        public String cursor() {
+            return Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString((requestedAt + ":" + requestId).getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** Empty when the cursor was not made by {@link #cursor()}. */
+        public static Optional<Position> ofCursor(String cursor) {
+            try {
+                String s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+                int colon = s.indexOf(':');
+                return Optional.of(new Position(Long.parseLong(s.substring(0, colon)), s.substring(colon + 1)));
+            } catch (RuntimeException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** One page of a listing. */
+    public record Page(List<DeletionStatus> items, Position next) {
+    }
+
+    private final Map<String, DeletionStatus> byId = new ConcurrentHashMap<>();
+    private final Map<String, ConcurrentSkipListMap<Position, String>> byTenant = new ConcurrentHashMap<>();
+
+    /** A record of the status topic; null deletes. */
+    public synchronized void apply(String requestId, DeletionStatus status) {
+        DeletionStatus old = status == null ? byId.remove(requestId) : byId.put(requestId, status);
+        if (old != null) {
+            index(old.getTenant()).remove(new Position(old.getRequestedAt().toEpochMilli(), requestId));
+        }
+        if (status != null) {
+            index(status.getTenant()).put(new Position(status.getRequestedAt().toEpochMilli(), requestId), requestId);
+        }
+    }
+
+    /** A request this instance just had acknowledged; ignored when the topic already reported it. */
+    public synchronized void putLocal(DeletionRequested r) {
+        if (byId.containsKey(r.getRequestId())) {
+            return;
+        }
+        apply(r.getRequestId(), DeletionStatus.newBuilder()
+                .setRequestId(r.getRequestId()).setTenant(r.getTenant()).setCustomerId(r.getCustomerId())
+                .setScope(r.getScope()).setItemId(r.getItemId()).setReason(r.getReason()).setRegulation(r.getRegulation())
+                .setActor(r.getActor()).setStatus(RequestStatus.ACCEPTED).setTasks(List.of())
+                .setRequestedAt(r.getRequestedAt()).setUpdatedAt(r.getRequestedAt()).setDueAt(r.getDueAt())
+                .setBulkId(r.getBulkId()).setRequestHash(r.getRequestHash()).build());
+    }
+
+    public Optional<DeletionStatus> find(String tenant, String requestId) {
+        DeletionStatus s = byId.get(requestId);
+        return s != null && s.getTenant().equals(tenant) ? Optional.of(s) : Optional.empty();
+    }
+
+    public Page list(String tenant, String customerId, RequestStatus status, int limit, Position after) {
+        ConcurrentSkipListMap<Position, String> index = byTenant.get(tenant);
+        if (index == null) {
+            return new Page(List.of(), null);
+        }
+        var view = after == null ? index : index.tailMap(after, false);
+        List<DeletionStatus> items = new ArrayList<>();
+        Position last = null;
+        for (var e : view.entrySet()) {
+            DeletionStatus s = byId.get(e.getValue());
+            if (s == null || (customerId != null && !customerId.equals(s.getCustomerId()))
+                    || (status != null && status != s.getStatus())) {
+                continue;
+            }
+            if (items.size() == limit) {
+                return new Page(items, last);
+            }
+            items.add(s);
+            last = e.getKey();
+        }
+        return new Page(items, null);
+    }
+
+    private ConcurrentSkipListMap<Position, String> index(String tenant) {
+        return byTenant.computeIfAbsent(tenant, t -> new ConcurrentSkipListMap<>());
+    }
+}
