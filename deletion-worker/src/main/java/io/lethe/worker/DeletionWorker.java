@@ -1,7 +1,6 @@
 package io.lethe.worker;
 
 import io.javalin.Javalin;
-import io.lethe.runtime.config.ConfigException;
 import io.lethe.runtime.config.Keys;
 import io.lethe.runtime.config.LetheConfig;
 import io.lethe.runtime.http.Health;
@@ -28,11 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,7 +92,7 @@ public final class DeletionWorker implements AutoCloseable {
         if (config.bool(Keys.TOPIC_CREATE)) {
             TopicProvisioner.ensure(settings, topics.all(plan.dataTypes()));
         }
-        checkCoPartitioned(settings, topics);
+        TopicProvisioner.requireCoPartitioned(settings, topics.deletionRequests().name(), topics.erasureResults().name());
 
         Map<String, Object> props = settings.streams(config.string(APPLICATION_ID));
         StreamsRunner streams = new StreamsRunner(CoordinatorTopology.build(topics, plan, retry, metrics), props,
@@ -133,23 +128,6 @@ public final class DeletionWorker implements AutoCloseable {
         return new DeletionWorker(streams, erasers, producer, store, http, producerMetrics);
     }
 
-    /** Requests and results must be co-partitioned: the coordinator joins them on one partition per customer. */
-    private static void checkCoPartitioned(KafkaSettings settings, Topics topics) {
-        try (Admin admin = Admin.create(settings.admin("lethe-worker-check"))) {
-            Map<String, TopicDescription> d = admin.describeTopics(Set.of(topics.deletionRequests().name(),
-                    topics.erasureResults().name())).allTopicNames().get(30, TimeUnit.SECONDS);
-            int a = d.get(topics.deletionRequests().name()).partitions().size();
-            int b = d.get(topics.erasureResults().name()).partitions().size();
-            if (a != b) {
-                throw new ConfigException(topics.deletionRequests().name() + " has " + a + " partitions but "
-                        + topics.erasureResults().name() + " has " + b + ": they must be equal");
-            }
-        } catch (ConfigException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot describe Lethe's topics (do they exist?): " + e.getMessage(), e);
-        }
-    }
 
     public int httpPort() {
         return http.port();

@@ -1,7 +1,6 @@
 package io.lethe.scanner;
 
 import io.javalin.Javalin;
-import io.lethe.runtime.config.ConfigException;
 import io.lethe.runtime.config.Keys;
 import io.lethe.runtime.config.LetheConfig;
 import io.lethe.runtime.http.Health;
@@ -16,11 +15,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -72,7 +67,7 @@ public final class RetentionScanner implements AutoCloseable {
             TopicProvisioner.ensure(settings, List.of(topics.customerActivity(), topics.deletionEvents(),
                     topics.retentionPolicies(), topics.deletionRequests(), topics.dlq()));
         }
-        checkCoPartitioned(settings, topics);
+        TopicProvisioner.requireCoPartitioned(settings, topics.customerActivity().name(), topics.deletionEvents().name());
         StreamsRunner streams = new StreamsRunner(ScannerTopology.build(topics, scanner, new ScannerMetrics(registry)),
                 settings.streams(config.string(APPLICATION_ID)), topics.dlq().name(), registry);
         streams.start();
@@ -114,22 +109,6 @@ public final class RetentionScanner implements AutoCloseable {
         return n;
     }
 
-    private static void checkCoPartitioned(KafkaSettings settings, Topics topics) {
-        try (Admin admin = Admin.create(settings.admin("lethe-scanner-check"))) {
-            Map<String, TopicDescription> d = admin.describeTopics(Set.of(topics.customerActivity().name(),
-                    topics.deletionEvents().name())).allTopicNames().get(30, TimeUnit.SECONDS);
-            int a = d.get(topics.customerActivity().name()).partitions().size();
-            int b = d.get(topics.deletionEvents().name()).partitions().size();
-            if (a != b) {
-                throw new ConfigException(topics.customerActivity().name() + " has " + a + " partitions but "
-                        + topics.deletionEvents().name() + " has " + b + ": they must be equal");
-            }
-        } catch (ConfigException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot describe Lethe's topics (do they exist?): " + e.getMessage(), e);
-        }
-    }
 
     public int httpPort() {
         return http.port();
