@@ -1,5 +1,6 @@
 package io.lethe.cli;
 
+import io.lethe.cli.audit.AuditCommand;
 import io.lethe.cli.dev.DevCommand;
 import io.lethe.cli.dev.DevTokenCommand;
 import io.lethe.cli.seed.BackfillActivityCommand;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Command;
 /** The {@code lethe} command. */
 @Command(name = "lethe", mixinStandardHelpOptions = true, version = "lethe 0.1.0",
         description = "Privacy deletions and data retention on Apache Kafka.",
-        subcommands = {DevCommand.class, DevTokenCommand.class, SeedCommand.class, BackfillActivityCommand.class})
+        subcommands = {DevCommand.class, DevTokenCommand.class, SeedCommand.class, BackfillActivityCommand.class,
+                AuditCommand.class})
 public final class Lethe implements Runnable {
 
     @CommandLine.Spec

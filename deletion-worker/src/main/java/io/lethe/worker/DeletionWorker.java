@@ -46,6 +46,8 @@ public final class DeletionWorker implements AutoCloseable {
     public static final String BATCH_SIZE = "worker.eraser.batch.size";
     public static final String INSTANCE_ID = "worker.instance.id";
     public static final String APPLICATION_ID = "worker.application.id";
+    /** Apply the customer-store migrations at startup (Flyway takes a lock; safe with several instances). */
+    public static final String MIGRATE = "worker.jdbc.migrate";
 
     public static final Map<String, String> DEFAULTS = defaults();
 
@@ -74,6 +76,7 @@ public final class DeletionWorker implements AutoCloseable {
         d.put(ERASERS, String.join(",", Erasers.builtIn().keySet()));
         d.put(BATCH_SIZE, "200");
         d.put(APPLICATION_ID, CoordinatorTopology.APPLICATION_ID);
+        d.put(MIGRATE, "true");
         return Map.copyOf(d);
     }
 
@@ -113,6 +116,9 @@ public final class DeletionWorker implements AutoCloseable {
             }
             store = CustomerStore.connect(config.string(Keys.JDBC_URL), config.string(Keys.JDBC_USER),
                     config.string(Keys.JDBC_PASSWORD, ""));
+            if (config.bool(MIGRATE)) {
+                store.migrate();
+            }
             FileBlobStore blobs = new FileBlobStore(Path.of(config.string(Keys.BLOB_DIR)));
             for (String t : types) {
                 erasers.add(new EraserRunner(settings, t, new BatchEraser(store.dataSource(), blobs, builtIn.get(t)), producer,

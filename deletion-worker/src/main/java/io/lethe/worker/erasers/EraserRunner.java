@@ -12,6 +12,7 @@ import io.lethe.store.erase.BatchEraser;
 import io.lethe.store.erase.ErasureCounts;
 import io.lethe.store.erase.ErasureTarget;
 import io.lethe.worker.WorkerMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
@@ -91,7 +92,9 @@ public final class EraserRunner implements AutoCloseable {
         while (running) {
             Map<String, Object> props = settings.consumer(groupId(dataType), "eraser-" + dataType + "-" + instanceId);
             props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batchSize);
-            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props)) {
+            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props);
+                 KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(c)) {
+                consumerMetrics.bindTo(metrics.registry());
                 consumer = c;
                 c.subscribe(Set.of(topic.name()));
                 while (running) {
