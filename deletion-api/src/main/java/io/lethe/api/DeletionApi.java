@@ -42,6 +42,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -205,11 +206,11 @@ public final class DeletionApi implements AutoCloseable {
     private static List<Route> routes(RequestRoutes requests, BulkRoutes bulk, PolicyRoutes policy) {
         List<ProblemType> body = List.of(ProblemType.MALFORMED_JSON, ProblemType.VALIDATION, ProblemType.BODY_TOO_LARGE,
                 ProblemType.UNSUPPORTED_MEDIA_TYPE, ProblemType.UNAVAILABLE);
-        List<ProblemType> createErrors = new java.util.ArrayList<>(body);
+        List<ProblemType> createErrors = new ArrayList<>(body);
         createErrors.add(ProblemType.IDEMPOTENCY_KEY_REUSED);
-        List<ProblemType> bulkErrors = new java.util.ArrayList<>(body);
+        List<ProblemType> bulkErrors = new ArrayList<>(body);
         bulkErrors.add(ProblemType.BULK_TOO_LARGE);
-        List<ProblemType> policyErrors = new java.util.ArrayList<>(body);
+        List<ProblemType> policyErrors = new ArrayList<>(body);
         policyErrors.add(ProblemType.CONFIRMATION_REQUIRED);
         List<ProblemType> decide = List.of(ProblemType.VALIDATION, ProblemType.NOT_FOUND, ProblemType.FOUR_EYES,
                 ProblemType.INVALID_STATE, ProblemType.UNAVAILABLE);

@@ -227,6 +227,27 @@ class DeletionRequestsTest {
     }
 
     @Test
+    void shouldPublishOnceForConcurrentRequestsWithTheSameIdempotencyKey() throws Exception {
+        // Given eight identical requests with one key sent at the same time
+        String key = "idem-" + UUID.randomUUID();
+        long before = t.requestCount();
+        List<java.util.concurrent.CompletableFuture<Res>> calls = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            calls.add(java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                    t.call("POST", "/v1/deletion-requests", admin, profile("c-concurrent"), Map.of("Idempotency-Key", key))));
+        }
+        // Then all answer 202 with one requestId, and one record was published
+        List<String> ids = new ArrayList<>();
+        for (var c : calls) {
+            Res r = c.get();
+            assertThat(r.status()).isEqualTo(202);
+            ids.add(r.json().get("requestId").asText());
+        }
+        assertThat(ids).containsOnly(ids.get(0));
+        assertThat(t.requestCount()).isEqualTo(before + 1);
+    }
+
+    @Test
     void shouldRejectAReusedIdempotencyKeyWithADifferentBodyAs422() {
         String key = "idem-" + UUID.randomUUID();
         Map<String, String> h = Map.of("Idempotency-Key", key);

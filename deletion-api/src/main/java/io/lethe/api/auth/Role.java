@@ -17,8 +17,8 @@ public enum Role {
             Permission.BULK_CREATE, Permission.BULK_APPROVE, Permission.POLICY_READ, Permission.POLICY_WRITE)),
     /** read only. */
     AUDITOR("auditor", EnumSet.of(Permission.READ, Permission.POLICY_READ)),
-    /** other services: create single requests and read them. */
-    SERVICE("service", EnumSet.of(Permission.READ, Permission.CREATE));
+    /** other services: create single requests, read requests and the policy. */
+    SERVICE("service", EnumSet.of(Permission.READ, Permission.CREATE, Permission.POLICY_READ));
 
     private final String claim;
     private final Set<Permission> permissions;

@@ -74,9 +74,10 @@ public final class PolicyRoutes {
         } else if (mode == PolicyMode.KEEP_FOREVER && f.present("days")) {
             f.error("days", "not allowed for mode KEEP_FOREVER");
         }
-        Integer confirm = f.integer("confirmExpiring", false, 0, Long.MAX_VALUE);
+        Integer confirm = f.integer("confirmExpiring", false, 0, Integer.MAX_VALUE);
         f.check();
-        long wouldExpire = days == null ? 0 : preview.wouldExpire(p.tenant(), days);
+        PolicyChange change = mode == PolicyMode.KEEP_FOREVER ? new PolicyChange.KeepForever() : new PolicyChange.DeleteAfterDays(days);
+        long wouldExpire = change.wouldExpire(p.tenant(), preview);
         if (dryRun) {
             ctx.json(Map.of("wouldExpire", wouldExpire));
             return;
@@ -86,7 +87,7 @@ public final class PolicyRoutes {
                     + " profiles at once; send \"confirmExpiring\": " + wouldExpire + " to apply it",
                     List.of(), Map.of("wouldExpire", wouldExpire));
         }
-        RetentionPolicy policy = RetentionPolicy.newBuilder().setTenant(p.tenant()).setMode(mode).setDays(days)
+        RetentionPolicy policy = RetentionPolicy.newBuilder().setTenant(p.tenant()).setMode(change.mode()).setDays(change.days())
                 .setUpdatedBy(p.subject()).setUpdatedAt(clock.instant()).build();
         problems.reply(ctx, publisher.publish(topics.retentionPolicies(), p.tenant(), policy).thenApply(v -> {
             store.apply(p.tenant(), policy);

@@ -125,9 +125,9 @@ public final class RequestRoutes {
                 .setScope(body.scope()).setItemId(body.itemId()).setReason(body.reason()).setRegulation(body.regulation())
                 .setActor(p.subject()).setRequestedAt(now).setDueAt(sla.dueAt(body.regulation(), now))
                 .setBulkId(null).setRedrive(false).setRequestHash(hash).build();
-        return publisher.publish(topics.deletionRequests(), Topics.subjectKey(p.tenant(), body.customerId()), event)
+        return publisher.publish(topics.deletionRequests(), Topics.subjectKey(p.tenant(), body.customerId()), event,
+                        () -> store.putLocal(event))
                 .thenApply(acked -> {
-                    store.putLocal(event);
                     metrics.counter("lethe.api.requests.accepted", "scope", body.scope().name(), "reason", body.reason().name())
                             .increment();
                     LOG.info("deletion request accepted requestId={} scope={}", requestId, body.scope());
