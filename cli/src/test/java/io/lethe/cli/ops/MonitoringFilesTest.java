@@ -31,8 +31,8 @@ class MonitoringFilesTest {
             "kafka_consumer_fetch_manager_records_lag_max", "kafka_stream_thread_process_rate",
             // deletion-api
             "lethe_api_requests_accepted_total", "lethe_api_requests_rejected_total",
-            "lethe_api_publish_seconds_bucket", "lethe_api_publish_seconds_count", "lethe_api_publish_seconds_sum",
-            "lethe_api_publish_seconds_max",
+            "lethe_api_publish_latency_seconds_count", "lethe_api_publish_latency_seconds_sum",
+            "lethe_api_publish_latency_seconds_max",
             // retention-scanner
             "lethe_scanner_tracked_customers", "lethe_scanner_backlog", "lethe_scanner_expiries_total",
             "lethe_scanner_tick_duration_seconds_count", "lethe_scanner_tick_duration_seconds_sum",

@@ -36,6 +36,19 @@ public final class CoordinatorTopology {
     private CoordinatorTopology() {
     }
 
+    /** Routes each task to {@code <prefix>erasure.tasks.<dataType>}. */
+    record TaskTopicByDataType(Topics topics) implements TopicNameExtractor<String, io.lethe.events.ErasureTask> {
+        @Override
+        public String extract(String key, io.lethe.events.ErasureTask value, org.apache.kafka.streams.processor.RecordContext ctx) {
+            return topics.erasureTasks(value.getDataType()).name();
+        }
+
+        @Override
+        public String toString() {
+            return topics.prefix() + "erasure.tasks.<dataType>";
+        }
+    }
+
     public static Topology build(Topics topics, ScopePlan plan, RetryPolicy retry, WorkerMetrics metrics) {
         Topology t = new Topology();
         var requests = topics.deletionRequests();
@@ -49,9 +62,7 @@ public final class CoordinatorTopology {
                 Serdes.String(), Serdes.String()), COORDINATOR);
 
         var task = topics.erasureTasks(plan.dataTypes().iterator().next());
-        TopicNameExtractor<String, io.lethe.events.ErasureTask> taskTopic =
-                (key, value, ctx) -> topics.erasureTasks(value.getDataType()).name();
-        t.addSink(TASKS_SINK, taskTopic, task.keySerde().serializer(), task.valueSerde().serializer(), COORDINATOR);
+        t.addSink(TASKS_SINK, new TaskTopicByDataType(topics), task.keySerde().serializer(), task.valueSerde().serializer(), COORDINATOR);
         t.addSink(STATUS_SINK, topics.deletionStatus().name(), topics.deletionStatus().keySerde().serializer(),
                 topics.deletionStatus().valueSerde().serializer(), COORDINATOR);
         t.addSink(EVENTS_SINK, topics.deletionEvents().name(), topics.deletionEvents().keySerde().serializer(),
