@@ -51,6 +51,9 @@ public final class BackfillActivityCommand implements Callable<Integer> {
     @Option(names = "--bootstrap", description = "Kafka bootstrap servers (else LETHE_KAFKA_BOOTSTRAP_SERVERS or .lethe/dev.env)")
     String bootstrap;
 
+    @Option(names = "--topic-prefix", description = "topic prefix (else LETHE_TOPIC_PREFIX, default lethe.)")
+    String topicPrefix;
+
     @Option(names = "--checkpoint", description = "checkpoint file (default: .lethe/backfill-<tenant>.checkpoint)")
     Path checkpoint;
 
@@ -62,6 +65,7 @@ public final class BackfillActivityCommand implements Callable<Integer> {
         Map<String, String> flags = new HashMap<>();
         flags.put(Keys.JDBC_URL, jdbc);
         flags.put(Keys.KAFKA_BOOTSTRAP_SERVERS, bootstrap);
+        flags.put(Keys.TOPIC_PREFIX, topicPrefix);
         LetheConfig config = CliConfig.load(flags);
         KafkaSettings settings = new KafkaSettings(config);
         Topics topics = settings.topics();
