@@ -48,8 +48,11 @@ class StreamsRunnerTest {
         TopicProvisioner.ensure(settings, List.of(input, settings.topics().dlq()));
         Topology topology = new Topology();
         topology.addSource("in", Serdes.String().deserializer(), Serdes.String().deserializer(), input.name());
-        topology.addProcessor("buggy", () -> (Processor<String, String, Void, Void>) (Record<String, String> r) -> {
-            throw new IllegalStateException("a bug, not bad input");
+        topology.addProcessor("buggy", () -> new Processor<String, String, Void, Void>() {
+            @Override
+            public void process(Record<String, String> r) {
+                throw new IllegalStateException("a bug, not bad input");
+            }
         }, "in");
         PrometheusMeterRegistry registry = Metrics.newRegistry("test");
         try (StreamsRunner runner = new StreamsRunner(topology, settings.streams("app-" + id), settings.topics().dlq().name(), registry)) {
