@@ -51,11 +51,7 @@ class CliCommandsTest {
     void shouldBackfillTheLastContactOfEveryCustomerAndResumeFromTheCheckpoint(KafkaEndpoint kafka, DatabaseEndpoint db) throws Exception {
         // Given a customer store with 12 customers and an activity topic
         String id = UUID.randomUUID().toString().substring(0, 8);
-        String database = "bf_" + id;
-        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
-            c.createStatement().execute("create database " + database);
-        }
-        String jdbc = db.jdbcUrl().replaceFirst("/postgres(\\?|$)", "/" + database + "$1");
+        String jdbc = db.createDatabase("bf_" + id).jdbcUrl();
         try (CustomerStore store = CustomerStore.connect(jdbc, db.user(), db.password())) {
             store.migrate();
             Seeder.seed(store.dataSource(), new FileBlobStore(TestStack.newDirectory("blobs")), "acme", 12, 3);

@@ -45,11 +45,7 @@ final class DevStack implements AutoCloseable {
     }
 
     DevStack(KafkaEndpoint kafka, DatabaseEndpoint db, int customers) throws Exception {
-        String database = "e2e_" + id;
-        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password()); Statement s = c.createStatement()) {
-            s.execute("create database " + database);
-        }
-        String jdbc = db.jdbcUrl().replaceFirst("/postgres(\\?|$)", "/" + database + "$1");
+        String jdbc = db.createDatabase("e2e_" + id).jdbcUrl();
         env = DevEnvironment.start(new DevEnvironment.Options(dir, tenant, customers, 0, 0, 0, Duration.ofSeconds(1),
                 "e" + id + ".", kafka.bootstrapServers(), jdbc, db.user(), db.password()));
         store = CustomerStore.connect(jdbc, db.user(), db.password());

@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,6 +91,9 @@ public final class DeletionWorker implements AutoCloseable {
         ScopePlan plan = ScopePlan.from(config);
         RetryPolicy retry = RetryPolicy.from(config);
         WorkerMetrics metrics = new WorkerMetrics(registry);
+        // a configured instance id means a stable identity: static group membership, so a restarted
+        // instance takes its partitions back at once instead of after the session timeout
+        boolean stableIdentity = config.optString(INSTANCE_ID).isPresent();
         String instanceId = config.string(INSTANCE_ID, "worker-" + ProcessHandle.current().pid());
 
         if (config.bool(Keys.TOPIC_CREATE)) {
@@ -98,6 +102,9 @@ public final class DeletionWorker implements AutoCloseable {
         TopicProvisioner.requireCoPartitioned(settings, topics.deletionRequests().name(), topics.erasureResults().name());
 
         Map<String, Object> props = settings.streams(config.string(APPLICATION_ID));
+        if (stableIdentity) {
+            props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "coordinator-" + instanceId);
+        }
         StreamsRunner streams = new StreamsRunner(CoordinatorTopology.build(topics, plan, retry, metrics), props,
                 topics.dlq().name(), registry);
 
@@ -122,7 +129,7 @@ public final class DeletionWorker implements AutoCloseable {
             FileBlobStore blobs = new FileBlobStore(Path.of(config.string(Keys.BLOB_DIR)));
             for (String t : types) {
                 erasers.add(new EraserRunner(settings, t, new BatchEraser(store.dataSource(), blobs, builtIn.get(t)), producer,
-                        metrics, config.positiveInt(BATCH_SIZE), instanceId));
+                        metrics, config.positiveInt(BATCH_SIZE), instanceId, stableIdentity));
             }
         }
         streams.start();

@@ -55,10 +55,7 @@ final class WorkerHarness implements AutoCloseable {
 
     WorkerHarness(KafkaEndpoint kafka, DatabaseEndpoint db) throws SQLException {
         this.db = db;
-        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password()); Statement s = c.createStatement()) {
-            s.execute("create database " + database);
-        }
-        jdbcUrl = db.jdbcUrl().replaceFirst("/postgres(\\?|$)", "/" + database + "$1");
+        jdbcUrl = db.createDatabase(database).jdbcUrl();
         store = CustomerStore.connect(jdbcUrl, db.user(), db.password());
         store.migrate();
         config.putAll(DeletionWorker.DEFAULTS);

@@ -173,11 +173,13 @@ public final class KafkaBroker implements AutoCloseable {
 
     private synchronized void launch() {
         try {
+            Orphans.stop(dataDir.resolve("broker.pid"), serverProperties().toString());
             File log = dataDir.resolve("broker.log").toFile();
             process = new ProcessBuilder(javaCommand("kafka.Kafka", serverProperties().toString()))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
                     .start();
+            Files.writeString(dataDir.resolve("broker.pid"), Long.toString(process.pid()));
             Process started = process;
             Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, "kafka-broker-reaper"));
             awaitPort(Duration.ofSeconds(90));

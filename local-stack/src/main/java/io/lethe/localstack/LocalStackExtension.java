@@ -17,6 +17,27 @@ public final class LocalStackExtension implements ParameterResolver {
 
     /** Where the shared PostgreSQL database is. */
     public record DatabaseEndpoint(String jdbcUrl, String user, String password) {
+
+        /**
+         * Creates a new, empty database on the same server and returns its endpoint: a test
+         * that needs a database of its own (to take it offline, or to count rows without
+         * other tests' data) uses this instead of another server.
+         */
+        public DatabaseEndpoint createDatabase(String name) {
+            if (!name.matches("[a-z][a-z0-9_]{0,62}")) {
+                throw new IllegalArgumentException("database names here are lower-case identifiers: " + name);
+            }
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbcUrl, user, password);
+                 java.sql.Statement s = c.createStatement()) {
+                s.execute("create database " + name);
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("cannot create database " + name + ": " + e.getMessage(), e);
+            }
+            java.net.URI uri = java.net.URI.create(jdbcUrl.substring("jdbc:".length()));
+            String url = "jdbc:" + uri.getScheme() + "://" + uri.getAuthority() + "/" + name
+                    + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+            return new DatabaseEndpoint(url, user, password);
+        }
     }
 
     @Override

@@ -41,6 +41,7 @@ public final class Postgres implements AutoCloseable {
                 port = KafkaBroker.freePort();
                 Files.writeString(portFile, "port=" + port + "\n");
             }
+            Orphans.stop(pgData.resolve("postmaster.pid"), pgData.toString());
             EmbeddedPostgres pg = EmbeddedPostgres.builder()
                     .setDataDirectory(pgData)
                     .setCleanDataDirectory(false)

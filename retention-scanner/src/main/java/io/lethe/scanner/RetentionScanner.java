@@ -37,6 +37,8 @@ public final class RetentionScanner implements AutoCloseable {
     public static final String HTTP_HOST = "scanner.http.host";
     public static final String HTTP_PORT = "scanner.http.port";
     public static final String APPLICATION_ID = "scanner.application.id";
+    /** A stable identity (e.g. the pod name): static group membership for fast restarts. */
+    public static final String INSTANCE_ID = "scanner.instance.id";
     public static final Map<String, String> DEFAULTS = defaults();
 
     private final StreamsRunner streams;
@@ -68,8 +70,10 @@ public final class RetentionScanner implements AutoCloseable {
                     topics.retentionPolicies(), topics.deletionRequests(), topics.dlq()));
         }
         TopicProvisioner.requireCoPartitioned(settings, topics.customerActivity().name(), topics.deletionEvents().name());
+        Map<String, Object> props = settings.streams(config.string(APPLICATION_ID));
+        config.optString(INSTANCE_ID).ifPresent(id -> props.put("group.instance.id", "scanner-" + id));
         StreamsRunner streams = new StreamsRunner(ScannerTopology.build(topics, scanner, new ScannerMetrics(registry)),
-                settings.streams(config.string(APPLICATION_ID)), topics.dlq().name(), registry);
+                props, topics.dlq().name(), registry);
         streams.start();
         Health health = new Health("retention-scanner", streams::isAlive, streams::isRunning);
         RetentionScanner[] self = new RetentionScanner[1];

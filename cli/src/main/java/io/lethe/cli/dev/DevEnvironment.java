@@ -111,6 +111,7 @@ public final class DevEnvironment implements AutoCloseable {
             c.put(RetentionScanner.HTTP_PORT, Integer.toString(o.scannerPort()));
             c.put("auth.dev.key.dir", dir.resolve("dev-keys").toString());
             c.put("worker.instance.id", "dev-worker");
+            c.put(RetentionScanner.INSTANCE_ID, "dev-scanner");
             String appSuffix = o.topicPrefix().equals(Topics.DEFAULT_PREFIX) ? "" : "-" + o.topicPrefix().replaceAll("[^A-Za-z0-9]", "");
             c.put(DeletionWorker.APPLICATION_ID, "lethe-deletion-worker" + appSuffix);
             c.put(RetentionScanner.APPLICATION_ID, "lethe-retention-scanner" + appSuffix);
@@ -156,7 +157,7 @@ public final class DevEnvironment implements AutoCloseable {
             env.put("LETHE_METRICS_URLS", String.join(" ", apiUrl + "/metrics",
                     "http://127.0.0.1:" + deletionWorker.httpPort() + "/metrics",
                     "http://127.0.0.1:" + scanner.httpPort() + "/metrics"));
-            Files.writeString(dir.resolve("dev.env"), env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+            Files.writeString(dir.resolve("dev.env"), env.entrySet().stream().map(e -> e.getKey() + "=" + shellValue(e.getValue()))
                     .collect(Collectors.joining("\n", "", "\n")));
             List<AutoCloseable> stopOrder = new ArrayList<>(started);
             java.util.Collections.reverse(stopOrder);
@@ -171,6 +172,11 @@ public final class DevEnvironment implements AutoCloseable {
             closeAll(started, stack);
             throw e;
         }
+    }
+
+    /** Values with spaces are double-quoted so that {@code source .lethe/dev.env} works. */
+    static String shellValue(String v) {
+        return v.chars().anyMatch(Character::isWhitespace) ? "\"" + v + "\"" : v;
     }
 
     /** The last contact of every seeded customer, so the retention scanner knows them. */

@@ -56,13 +56,14 @@ public final class EraserRunner implements AutoCloseable {
     private final WorkerMetrics metrics;
     private final int batchSize;
     private final String instanceId;
+    private final boolean staticMember;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean assigned;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
 
     public EraserRunner(KafkaSettings settings, String dataType, BatchEraser eraser, LetheProducer producer,
-                        WorkerMetrics metrics, int batchSize, String instanceId) {
+                        WorkerMetrics metrics, int batchSize, String instanceId, boolean staticMember) {
         this.settings = settings;
         this.topics = settings.topics();
         this.dataType = dataType;
@@ -71,6 +72,7 @@ public final class EraserRunner implements AutoCloseable {
         this.metrics = metrics;
         this.batchSize = batchSize;
         this.instanceId = instanceId;
+        this.staticMember = staticMember;
         this.thread = new Thread(this::loop, "eraser-" + dataType);
     }
 
@@ -92,6 +94,9 @@ public final class EraserRunner implements AutoCloseable {
         while (running) {
             Map<String, Object> props = settings.consumer(groupId(dataType), "eraser-" + dataType + "-" + instanceId);
             props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batchSize);
+            if (staticMember) {
+                props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "eraser-" + dataType + "-" + instanceId);
+            }
             try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props);
                  KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(c)) {
                 consumerMetrics.bindTo(metrics.registry());

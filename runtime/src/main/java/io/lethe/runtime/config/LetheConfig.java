@@ -190,7 +190,11 @@ public final class LetheConfig {
                     }
                     String k = keyOf(line.substring(0, eq).trim());
                     if (k != null) {
-                        values.put(k, line.substring(eq + 1).trim());
+                        String v = line.substring(eq + 1).trim();
+                        if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
+                            v = v.substring(1, v.length() - 1);
+                        }
+                        values.put(k, v);
                     }
                 }
             } catch (IOException e) {

@@ -46,12 +46,13 @@ class LetheConfigTest {
     @Test
     void shouldReadDevEnvFiles(@TempDir Path dir) throws Exception {
         Path env = dir.resolve("dev.env");
-        Files.writeString(env, "LETHE_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:1234\nLETHE_JDBC_URL=jdbc:postgresql://x/y\n# comment\n");
+        Files.writeString(env, "LETHE_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:1234\nLETHE_JDBC_URL=jdbc:postgresql://x/y\n# comment\nLETHE_METRICS_URLS=\"http://a/metrics http://b/metrics\"\n");
 
         LetheConfig config = LetheConfig.builder().envFile(env).build();
 
         assertThat(config.string(Keys.KAFKA_BOOTSTRAP_SERVERS)).isEqualTo("127.0.0.1:1234");
         assertThat(config.string(Keys.JDBC_URL)).isEqualTo("jdbc:postgresql://x/y");
+        assertThat(config.string("metrics.urls")).isEqualTo("http://a/metrics http://b/metrics");
     }
 
     @Test
