@@ -4,7 +4,6 @@ import io.lethe.runtime.config.Keys;
 import io.lethe.runtime.config.LetheConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -24,12 +23,11 @@ public final class CliConfig {
             b.envFile(DEV_ENV);
         }
         b.env(System.getenv());
-        Map<String, String> set = new HashMap<>();
         flags.forEach((k, v) -> {
             if (v != null) {
-                set.put(k, v);
+                b.set(k, v);
             }
         });
-        return b.defaults(Map.of()).build().with(set);
+        return b.build();
     }
 }

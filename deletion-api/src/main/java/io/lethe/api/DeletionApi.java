@@ -132,6 +132,7 @@ public final class DeletionApi implements AutoCloseable {
         producerProps.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) publishTimeout.toMillis());
         producerProps.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.BULK_MAX_BYTES);
         LetheProducer producer = new LetheProducer(new KafkaProducer<>(producerProps));
+        new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(producer.unwrap()).bindTo(registry);
         Timer latency = Timer.builder("lethe.api.publish.latency").description("time from send to broker acknowledgement")
                 .publishPercentileHistogram().register(registry);
         Publisher publisher = new Publisher(producer, publishTimeout, latency, Executors.newFixedThreadPool(4, r -> {

@@ -161,5 +161,6 @@ class OperationsTest {
         assertThat(metrics).contains("lethe_api_requests_rejected_total{cause=\"validation\"");
         assertThat(metrics).contains("lethe_api_publish_latency_seconds_count");
         assertThat(metrics).containsPattern("http_server_requests_seconds_count\\{[^}]*method=\"POST\"[^}]*status=\"202\"[^}]*uri=\"/v1/deletion-requests\"");
+        assertThat(metrics).as("Kafka producer client metrics are bound").contains("kafka_producer_record_send_total");
     }
 }
