@@ -120,7 +120,7 @@ public final class DeletionApi implements AutoCloseable {
         Topics topics = settings.topics();
         if (cfg.bool(Keys.TOPIC_CREATE)) {
             List<Topic<?, ?>> mine = List.of(topics.deletionRequests(), topics.deletionStatus(),
-                    topics.retentionPolicies(), topics.bulkDeletions());
+                    topics.retentionPolicies(), topics.bulkDeletions(), topics.audit());
             TopicProvisioner.ensure(settings, mine);
         }
 

@@ -125,6 +125,11 @@ class BulkDeletionsTest {
         JsonNode state = t.call("GET", "/v1/bulk-deletions/" + bulkId, requester, null).json();
         assertThat(state.get("status").asText()).isEqualTo("ACCEPTED");
         assertThat(state.get("decidedBy").asText()).isEqualTo("oscar");
+        assertThat(t.read(t.topics.audit())).extracting(r -> r.value()).filteredOn(e -> bulkId.equals(e.getBulkId()))
+                .singleElement().satisfies(e -> {
+                    assertThat(e.getType()).isEqualTo(io.lethe.events.AuditType.APPROVED);
+                    assertThat(e.getActor()).isEqualTo("oscar");
+                });
         assertThat(state.get("requester").asText()).isEqualTo("olivia");
         assertThat(state.get("total").asInt()).isEqualTo(51);
         assertThat(state.get("progress").get("ACCEPTED").asInt()).isEqualTo(51);

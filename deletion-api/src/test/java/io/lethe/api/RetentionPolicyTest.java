@@ -85,6 +85,13 @@ class RetentionPolicyTest {
         assertThat(records.get(0).getMode()).isEqualTo(PolicyMode.DELETE_AFTER_DAYS);
         assertThat(records.get(0).getDays()).isEqualTo(365);
         assertThat(records.get(0).getUpdatedBy()).isEqualTo("hal");
+        // and the change is on the audit trail with who made it
+        assertThat(t.read(t.topics.audit())).extracting(r -> r.value())
+                .filteredOn(e -> e.getTenant().equals("hooli") && e.getType() == io.lethe.events.AuditType.POLICY_CHANGED)
+                .singleElement().satisfies(e -> {
+                    assertThat(e.getActor()).isEqualTo("hal");
+                    assertThat(e.getCustomerId()).isEqualTo("-");
+                });
         Res get = t.call("GET", "/v1/retention-policy", t.token("hooli", "aud", "auditor"), null);
         assertThat(get.json().get("mode").asText()).isEqualTo("DELETE_AFTER_DAYS");
         assertThat(get.json().get("days").asInt()).isEqualTo(365);

@@ -56,7 +56,9 @@ public final class ReportCommand extends AuditSubcommand {
                 undecodable[0]++;
             }
         });
+        // administrative events (policy changes, bulk decisions) are no deletion to prove
         List<ProofOfDeletion> rows = RequestHistory.group(events).stream()
+                .filter(h -> h.status() != RequestHistory.Status.NOT_ACCEPTED)
                 .map(ProofOfDeletion::of)
                 .filter(p -> inWindow(p.requestedAt()))
                 .toList();

@@ -83,8 +83,9 @@ final class Verifier {
         return out;
     }
 
+    /** Deletion requests seen; administrative histories (policy changes, bulk decisions) are not counted. */
     int requestCount() {
-        return (int) events.stream().map(AuditEvent::getRequestId).distinct().count();
+        return (int) RequestHistory.group(events).stream().filter(h -> h.status() != RequestHistory.Status.NOT_ACCEPTED).count();
     }
 
     int eventCount() {

@@ -80,6 +80,9 @@ class AuditCommandTest {
                 .failed(List.of("attachments"), "BLOB_STORE_ERROR").events());
         clean.addAll(AuditEvents.request("r-other-1", "globex", "cust-900001", Scope.PROFILE, T0, T0.plus(Duration.ofDays(30)))
                 .completedProfile().events());
+        // administrative events from the API: a policy change and a bulk approval name no request to verify
+        clean.add(io.lethe.api.audit.AdminAudit.policyChanged("acme", "hal", T0));
+        clean.add(io.lethe.api.audit.AdminAudit.bulkDecided("acme", "bulk-1", "oscar", true, T0));
         List<AuditEvent> oldSchema = AuditEvents.request("r-old-1", "acme", "cust-000127", Scope.PROFILE,
                 T0.minus(Duration.ofDays(30)), T0.minus(Duration.ofDays(10))).completedProfile().events();
         write(cleanPrefix, clean, oldSchema, List.of());

@@ -140,9 +140,12 @@ public final class BulkRoutes {
         BulkDeletion decided = BulkDeletion.newBuilder(bulk)
                 .setStatus(approve ? RequestStatus.ACCEPTED : RequestStatus.REJECTED)
                 .setDecidedBy(p.subject()).setUpdatedAt(clock.instant()).build();
-        CompletableFuture<Void> done = approve
+        var audit = io.lethe.api.audit.AdminAudit.bulkDecided(p.tenant(), bulk.getBulkId(), p.subject(), approve,
+                decided.getUpdatedAt());
+        CompletableFuture<Void> done = (approve
                 ? publishRequests(decided, bulk.getRequester()).thenCompose(v -> record(decided))
-                : record(decided);
+                : record(decided)).thenCompose(v -> publisher.publish(topics.audit(), audit.getRequestId(), audit))
+                .thenApply(v -> null);
         problems.reply(ctx, done.whenComplete((v, e) -> deciding.remove(bulk.getBulkId())).thenApply(v -> {
             LOG.info("bulk deletion decided bulkId={} status={}", bulk.getBulkId(), decided.getStatus());
             return summary(decided);

@@ -89,7 +89,9 @@ public final class PolicyRoutes {
         }
         RetentionPolicy policy = RetentionPolicy.newBuilder().setTenant(p.tenant()).setMode(change.mode()).setDays(change.days())
                 .setUpdatedBy(p.subject()).setUpdatedAt(clock.instant()).build();
-        problems.reply(ctx, publisher.publish(topics.retentionPolicies(), p.tenant(), policy).thenApply(v -> {
+        var audit = io.lethe.api.audit.AdminAudit.policyChanged(p.tenant(), p.subject(), policy.getUpdatedAt());
+        problems.reply(ctx, publisher.publish(topics.retentionPolicies(), p.tenant(), policy)
+                .thenCompose(v -> publisher.publish(topics.audit(), audit.getRequestId(), audit)).thenApply(v -> {
             store.apply(p.tenant(), policy);
             LOG.info("retention policy changed mode={} days={} wouldExpire={}", policy.getMode(), policy.getDays(), wouldExpire);
             return json(policy);

@@ -1,0 +1,36 @@
+package io.lethe.api.audit;
+
+import io.lethe.events.AuditEvent;
+import io.lethe.events.AuditType;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Audit events for decisions taken in the API rather than in the worker: retention policy
+ * changes and bulk-deletion approvals or rejections. They go to {@code lethe.audit} with the
+ * acting subject, so an auditor can answer "who shortened retention" and "who approved this
+ * bulk" long after the compacted policy and bulk topics dropped the old values.
+ * They name no customer: {@code customerId} is {@value #NO_CUSTOMER}.
+ */
+public final class AdminAudit {
+
+    public static final String NO_CUSTOMER = "-";
+
+    private AdminAudit() {
+    }
+
+    /** A policy change; keyed by a per-change id {@code policy/<tenant>/<uuid>}. */
+    public static AuditEvent policyChanged(String tenant, String actor, Instant at) {
+        return base("policy/" + tenant + "/" + UUID.randomUUID(), tenant, actor, AuditType.POLICY_CHANGED, at).build();
+    }
+
+    /** A bulk deletion approved or rejected by a second privacy officer; keyed by bulkId. */
+    public static AuditEvent bulkDecided(String tenant, String bulkId, String actor, boolean approved, Instant at) {
+        return base(bulkId, tenant, actor, approved ? AuditType.APPROVED : AuditType.REJECTED, at).setBulkId(bulkId).build();
+    }
+
+    private static AuditEvent.Builder base(String id, String tenant, String actor, AuditType type, Instant at) {
+        return AuditEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setRequestId(id).setTenant(tenant)
+                .setCustomerId(NO_CUSTOMER).setType(type).setActor(actor).setOccurredAt(at);
+    }
+}
