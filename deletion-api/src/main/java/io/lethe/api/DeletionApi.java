@@ -97,8 +97,14 @@ public final class DeletionApi implements AutoCloseable {
     }
 
     /** Starts with no retention preview: every policy change counts as expiring nothing. */
+    /**
+     * Starts with the retention preview of {@code api.retention.preview.urls}; without it,
+     * policy changes that could expire profiles are refused (503) rather than unguarded.
+     */
     public static DeletionApi start(LetheConfig config) {
-        return start(config, RetentionPreview.NONE);
+        return start(config, config.optString(io.lethe.api.policy.ScannerPreview.URLS)
+                .<RetentionPreview>map(io.lethe.api.policy.ScannerPreview::parse)
+                .orElse(io.lethe.api.policy.ScannerPreview.UNCONFIGURED));
     }
 
     /**

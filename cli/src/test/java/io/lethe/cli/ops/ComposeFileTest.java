@@ -1,6 +1,7 @@
 package io.lethe.cli.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lethe.runtime.config.Keys;
@@ -34,7 +35,7 @@ class ComposeFileTest {
      */
     private static final Set<String> API_KEYS = Set.of("api.host", "api.port", "api.rate.limit.per.second",
             "api.publish.timeout", "auth.issuer", "auth.audience", "auth.jwks.url", "auth.public.key.file",
-            "auth.dev.key.dir", "auth.clock.skew");
+            "auth.dev.key.dir", "auth.clock.skew", "api.retention.preview.urls", "sla.days.gdpr", "sla.days.ccpa", "sla.days.other");
 
     private static final Map<String, Set<String>> KEYS_READ = Map.of(
             "deletion-api", union(common(), API_KEYS),
@@ -43,7 +44,7 @@ class ComposeFileTest {
                     RetentionScanner.DEFAULTS.keySet()));
 
     private static final Map<String, Integer> PORTS = Map.of("deletion-api", 8080, "deletion-worker", 8081, "retention-scanner", 8082);
-    private static final Map<String, String> MAIN_CLASSES = Map.of("deletion-api", "io.lethe.api.DeletionApi",
+    private static final Map<String, String> MAIN_CLASSES = Map.of("deletion-api", "io.lethe.api.Main",
             "deletion-worker", DeletionWorker.class.getName(), "retention-scanner", RetentionScanner.class.getName());
 
     @Test
@@ -80,6 +81,8 @@ class ComposeFileTest {
             JsonNode s = SERVICES.get(e.getKey());
             assertThat(s.get("build").get("context").asText()).isEqualTo(".");
             assertThat(texts(s.get("command"))).as(e.getKey()).containsExactly("java", "-cp", "/app/lethe.jar", e.getValue());
+            // and the class really is a program in the jar
+            assertThatCode(() -> Class.forName(e.getValue()).getMethod("main", String[].class)).as(e.getValue()).doesNotThrowAnyException();
         }
     }
 

@@ -23,7 +23,8 @@ public enum ProblemType {
     IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", "Idempotency-Key reused with a different body", 422),
     RATE_LIMITED("rate-limited", "Too many requests", 429),
     INTERNAL("internal", "Internal error", 500),
-    UNAVAILABLE("kafka-unavailable", "Kafka did not acknowledge in time", 503);
+    UNAVAILABLE("kafka-unavailable", "Kafka did not acknowledge in time", 503),
+    PREVIEW_UNAVAILABLE("retention-preview-unavailable", "The retention scanner could not be asked how many profiles would expire", 503);
 
     public static final String BASE = "https://lethe.dev/problems/";
 

@@ -1,0 +1,71 @@
+package io.lethe.api.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lethe.api.problem.ProblemException;
+import io.lethe.api.problem.ProblemType;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Asks every retention-scanner instance ({@code GET <url>/v1/preview?tenant=&days=}) and sums
+ * the answers: each instance counts the partitions it hosts, so the list must name all of
+ * them. If any instance does not answer, the preview fails (503) rather than under-count:
+ * an under-count would let a mass expiry through without its confirmation.
+ */
+public final class ScannerPreview implements RetentionPreview {
+
+    /** Config key: space- or comma-separated base URLs of the scanner instances. */
+    public static final String URLS = "api.retention.preview.urls";
+
+    /** When no scanner is configured: refuse to guess, so the 50-profile confirmation cannot be bypassed. */
+    public static final RetentionPreview UNCONFIGURED = (tenant, days) -> {
+        throw new ProblemException(ProblemType.PREVIEW_UNAVAILABLE,
+                "no retention scanner is configured to count expiring profiles (set " + URLS + ")");
+    };
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final List<URI> scanners;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    public ScannerPreview(List<URI> scanners) {
+        if (scanners.isEmpty()) {
+            throw new IllegalArgumentException("at least one scanner URL");
+        }
+        this.scanners = List.copyOf(scanners);
+    }
+
+    public static ScannerPreview parse(String urls) {
+        return new ScannerPreview(java.util.Arrays.stream(urls.split("[,\\s]+")).filter(u -> !u.isBlank())
+                .map(u -> URI.create(u.endsWith("/") ? u.substring(0, u.length() - 1) : u)).toList());
+    }
+
+    @Override
+    public long wouldExpire(String tenant, int days) {
+        long total = 0;
+        for (URI base : scanners) {
+            URI uri = URI.create(base + "/v1/preview?tenant=" + URLEncoder.encode(tenant, StandardCharsets.UTF_8) + "&days=" + days);
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                JsonNode n = r.statusCode() == 200 ? JSON.readTree(r.body()).get("wouldExpire") : null;
+                if (n == null || !n.canConvertToLong()) {
+                    throw new ProblemException(ProblemType.PREVIEW_UNAVAILABLE, "retention scanner " + base + " answered " + r.statusCode());
+                }
+                total += n.asLong();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ProblemException(ProblemType.PREVIEW_UNAVAILABLE, "interrupted while asking " + base);
+            } catch (java.io.IOException e) {
+                throw new ProblemException(ProblemType.PREVIEW_UNAVAILABLE, "retention scanner " + base + " is unreachable");
+            }
+        }
+        return total;
+    }
+}
