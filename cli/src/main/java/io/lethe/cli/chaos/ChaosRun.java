@@ -96,7 +96,8 @@ public final class ChaosRun {
                          int expectedNotFound, int failedOther, int redriven, int deletedCustomers, long residualCustomers,
                          int untouchedChecked, int touchedWrongly, int requestsWithoutTerminal, int duplicateTerminal,
                          int expiriesExpected, int expiriesEmitted, int expiriesMissed, int expiriesDuplicated,
-                         int status503, int auditVerifyExit, Duration elapsed, List<String> problems) {
+                         int status503, Map<String, Integer> retriesByError, int auditVerifyExit, Duration elapsed,
+                         List<String> problems) {
 
         public boolean passed() {
             return problems.isEmpty();
@@ -123,6 +124,7 @@ public final class ChaosRun {
             row(b, "retention expiries expected / emitted", expiriesExpected + " / " + expiriesEmitted);
             row(b, "retention expiries missed / duplicated", expiriesMissed + " / " + expiriesDuplicated);
             row(b, "503 answers retried with the same Idempotency-Key", status503);
+            row(b, "task retries scheduled, by error (audit RETRY_SCHEDULED)", retriesByError.isEmpty() ? "none" : retriesByError);
             row(b, "lethe audit verify exit code", auditVerifyExit);
             row(b, "wall time", elapsed.toSeconds() + " s");
             return b.toString();
@@ -145,6 +147,7 @@ public final class ChaosRun {
     private final Random random;
     private final Map<String, AtomicInteger> injected = new LinkedHashMap<>();
     private final AtomicInteger status503 = new AtomicInteger();
+    private final AtomicInteger acceptedSoFar = new AtomicInteger();
     private KafkaBroker broker;
     private Postgres postgres;
     private CustomerStore store;
@@ -459,7 +462,7 @@ public final class ChaosRun {
     }
 
     private int plannedSubmitSeconds() {
-        return o.requests() >= 2000 ? 240 : 40;
+        return o.requests() >= 2000 ? 420 : 60;
     }
 
     /** POST until 202, retrying 503s and connection failures with the same Idempotency-Key. */
@@ -484,6 +487,7 @@ public final class ChaosRun {
                 HttpResponse<String> r = HTTP.send(request("POST", "/v1/deletion-requests", json)
                         .header("Idempotency-Key", "chaos-" + o.seed() + "-" + p.n()).build(), HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 202) {
+                    acceptedSoFar.incrementAndGet();
                     return JSON.readTree(r.body()).get("requestId").asText();
                 }
                 if (r.statusCode() == 503) {
@@ -527,10 +531,18 @@ public final class ChaosRun {
                 steps.add(this::killScanner);
             }
             Collections.shuffle(steps, random);
-            long gap = Math.max(3, total / (steps.size() + 1));
-            for (Runnable step : steps) {
-                ServiceProcess.sleep(Duration.ofSeconds(gap / 2 + random.nextInt((int) gap / 2 + 1)));
-                step.run();
+            // each fault in its own slot of the submission window, at a random moment of it, so
+            // that requests are being submitted and processed while it happens
+            long slot = Math.max(4, total * 1000L / (steps.size() + 1));
+            long t0 = System.currentTimeMillis();
+            for (int i = 0; i < steps.size(); i++) {
+                long at = t0 + slot / 2 + i * slot + random.nextLong(slot / 2);
+                long wait = at - System.currentTimeMillis();
+                if (wait > 0) {
+                    ServiceProcess.sleep(Duration.ofMillis(wait));
+                }
+                log("(%d of %d requests accepted so far)", acceptedSoFar.get(), o.requests());
+                steps.get(i).run();
             }
         } catch (RuntimeException e) {
             log("fault injection failed: %s", e);
@@ -776,6 +788,12 @@ public final class ChaosRun {
             }
         }
 
+        Map<String, Integer> retries = new java.util.TreeMap<>();
+        for (var r : TopicReader.readAll(settings, settings.topics().audit(), Duration.ofMinutes(5))) {
+            if (r.value().getType() == io.lethe.events.AuditType.RETRY_SCHEDULED) {
+                retries.merge(String.valueOf(r.value().getErrorCode()), 1, Integer::sum);
+            }
+        }
         int auditExit = auditVerify();
         if (auditExit != 0) {
             problems.add("lethe audit verify exited " + auditExit);
@@ -785,7 +803,7 @@ public final class ChaosRun {
         problems.stream().limit(30).forEach(p -> log("PROBLEM %s", p));
         return new Report(faults, plan.size(), new HashSet<>(accepted.values()).size(), completed, verified, notFound, failedOther,
                 redriven.size(), deleted.size(), residual, untouchedChecked, touched, without, dup, expiring.size(),
-                emitted.size(), missed, doubled, status503.get(), auditExit, Duration.between(started, Instant.now()), problems);
+                emitted.size(), missed, doubled, status503.get(), retries, auditExit, Duration.between(started, Instant.now()), problems);
     }
 
     private int auditVerify() {

@@ -30,5 +30,6 @@ class ChaosScenarioTest {
         assertThat(r.faults()).filteredOn(f -> f.fault().startsWith("worker kill")).allSatisfy(f -> assertThat(f.injected()).isEqualTo(1));
         assertThat(r.residualCustomers()).isZero();
         assertThat(r.auditVerifyExit()).isZero();
+        assertThat(r.retriesByError()).as("the outage hit requests in flight").containsKey("DB_UNAVAILABLE");
     }
 }
