@@ -21,6 +21,7 @@ import io.lethe.api.materialize.Materializer.Subscription;
 import io.lethe.api.policy.PolicyRoutes;
 import io.lethe.api.policy.PolicyStore;
 import io.lethe.api.policy.RetentionPreview;
+import io.lethe.api.problem.ProblemErrorHandler;
 import io.lethe.api.problem.ProblemException;
 import io.lethe.api.problem.ProblemType;
 import io.lethe.api.problem.Problems;
@@ -173,6 +174,7 @@ public final class DeletionApi implements AutoCloseable {
             c.startupWatcherEnabled = false;
             c.http.prefer405over404 = true;
             c.http.maxRequestSize = BulkRoutes.BODY_LIMIT;
+            c.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
             c.jsonMapper(new JavalinJackson(json, false));
             c.requestLogger.http((ctx, ms) -> Timer.builder("http.server.requests")
                     .tags("method", ctx.method().name(), "uri", matchedPath(ctx), "status", Integer.toString(ctx.statusCode()))

@@ -149,4 +149,85 @@ class AuthenticationTest {
         assertUnauthorized(es256(devKey, b -> b.claim("roles", "privacy_officer")));
         assertUnauthorized(es256(devKey, b -> b.subject(null)));
     }
+
+    @Test
+    void shouldRejectATenantOrSubjectThatTheWorkerWouldDeadLetter() throws Exception {
+        // a 202 for these would be an accepted request that the worker never acts on
+        assertUnauthorized(es256(devKey, b -> b.claim("tenant", "acme/globex")));
+        assertUnauthorized(es256(devKey, b -> b.claim("tenant", "acme\u0000")));
+        assertUnauthorized(es256(devKey, b -> b.claim("tenant", "t".repeat(129))));
+        assertUnauthorized(es256(devKey, b -> b.subject("s".repeat(129))));
+        assertUnauthorized(es256(devKey, b -> b.subject("mallory\nINFO forged log line")));
+    }
+
+    @Test
+    void shouldRejectAKeyEmbeddedInTheTokenHeader() throws Exception {
+        ECKey attacker = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256).keyID(devKey.getKeyID()).generate();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(devKey.getKeyID())
+                .jwk(attacker.toPublicJWK()).build(), claims().build());
+        jwt.sign(new ECDSASigner(attacker));
+        assertUnauthorized(jwt.serialize());
+    }
+
+    @Test
+    void shouldRejectAlgNoneWithAValidTokensSignatureAttached() throws Exception {
+        String valid = es256(devKey, b -> b);
+        String header = java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+        String[] parts = valid.split("\\.");
+        assertUnauthorized(header + "." + parts[1] + "." + parts[2]);
+        assertUnauthorized(header + "." + parts[1] + ".");
+        String noneLower = java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("{\"alg\":\"nOnE\"}".getBytes(StandardCharsets.UTF_8));
+        assertUnauthorized(noneLower + "." + parts[1] + ".");
+    }
+
+    @Test
+    void shouldRejectHmacKeyedWithThePublicKeyInEveryEncoding() throws Exception {
+        byte[] x = devKey.getX().decode();
+        byte[] spki = devKey.toECPublicKey().getEncoded();
+        for (byte[] secret : List.of(spki, java.util.Base64.getEncoder().encode(spki), devKey.toPublicJWK().toJSONString().getBytes(StandardCharsets.UTF_8),
+                java.util.Arrays.copyOf(x, 32))) {
+            for (JWSAlgorithm alg : List.of(JWSAlgorithm.HS256, JWSAlgorithm.HS512)) {
+                byte[] key = secret.length >= 64 ? secret : java.util.Arrays.copyOf(secret, 64);
+                SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID(devKey.getKeyID()).build(), claims().build());
+                jwt.sign(new MACSigner(key));
+                assertUnauthorized(jwt.serialize());
+            }
+        }
+    }
+
+    @Test
+    void shouldNeverLetATokenOfAnotherTenantSeeOrRedriveARequest() throws Exception {
+        String acme = es256(devKey, b -> b);
+        Res created = t.call("POST", "/v1/deletion-requests", acme, profile("c-tenant-" + java.util.UUID.randomUUID()));
+        assertThat(created.status()).isEqualTo(202);
+        String id = created.json().get("requestId").asText();
+        t.writeStatus("acme", id, "c-x", io.lethe.events.RequestStatus.FAILED);
+        String globex = es256(devKey, b -> b.claim("tenant", "globex"));
+        long before = t.requestCount();
+
+        assertProblem(t.call("GET", "/v1/deletion-requests/" + id, globex, null), 404, "not-found");
+        assertProblem(t.call("POST", "/v1/deletion-requests/" + id + "/retry", globex, null), 404, "not-found");
+        Res list = t.call("GET", "/v1/deletion-requests", globex, null);
+        assertThat(list.status()).isEqualTo(200);
+        assertThat(list.json().get("items").toString()).doesNotContain(id);
+        assertThat(t.requestCount()).as("nothing published for another tenant").isEqualTo(before);
+    }
+
+    @Test
+    void shouldRejectATokenWithoutARoleThatAllowsTheActionAndPublishNothing() throws Exception {
+        long before = t.requestCount();
+        for (Object roles : List.of(List.of(), List.of("admin", "root", "COMPLIANCE_ADMIN"), List.of("auditor"))) {
+            String token = es256(devKey, b -> b.claim("roles", roles));
+            assertProblem(t.call("POST", "/v1/deletion-requests", token, profile("c-role")), 403, "forbidden");
+            assertProblem(t.call("POST", "/v1/bulk-deletions", token,
+                    "{\"customerIds\":[\"c-1\"],\"reason\":\"OTHER\",\"regulation\":\"GDPR\"}"), 403, "forbidden");
+            assertProblem(t.call("PUT", "/v1/retention-policy", token, "{\"mode\":\"KEEP_FOREVER\"}"), 403, "forbidden");
+        }
+        String service = es256(devKey, b -> b.claim("roles", List.of("service")));
+        assertProblem(t.call("POST", "/v1/bulk-deletions", service,
+                "{\"customerIds\":[\"c-1\"],\"reason\":\"OTHER\",\"regulation\":\"GDPR\"}"), 403, "forbidden");
+        assertThat(t.requestCount()).isEqualTo(before);
+    }
 }

@@ -80,10 +80,12 @@ final class ScannerProcessor implements Processor<String, Object, String, Deleti
         if (record.value() instanceof ContactActivity a) {
             onActivity(record.key(), a);
         } else if (record.value() instanceof DeletionCompleted c) {
+            validateEvent(record.key(), c.getRequestId(), c.getTenant(), c.getCustomerId());
             if (c.getScope() == Scope.PROFILE) {
                 onCompleted(Topics.subjectKey(c.getTenant(), c.getCustomerId()), c.getTenant(), c.getCustomerId(), c.getRequestId());
             }
         } else if (record.value() instanceof DeletionFailed f) {
+            validateEvent(record.key(), f.getRequestId(), f.getTenant(), f.getCustomerId());
             if (f.getScope() == Scope.PROFILE) {
                 onFailed(Topics.subjectKey(f.getTenant(), f.getCustomerId()), f.getTenant(), f.getCustomerId(), f.getRequestId());
             }
@@ -225,6 +227,22 @@ final class ScannerProcessor implements Processor<String, Object, String, Deleti
 
     private static String tenantOf(String subject) {
         return subject.substring(0, subject.indexOf('/'));
+    }
+
+    /** An event naming another subject than its key could untrack a customer it is not about. */
+    private static void validateEvent(String key, String requestId, String tenant, String customerId) {
+        for (String[] f : new String[][] {{"requestId", requestId}, {"tenant", tenant}, {"customerId", customerId}}) {
+            String v = f[1];
+            if (v == null || v.isBlank() || v.length() > 128 || v.chars().anyMatch(Character::isISOControl)) {
+                throw new InvalidRecordException(f[0] + " must be 1 to 128 characters without control characters");
+            }
+        }
+        if (tenant.indexOf('/') >= 0) {
+            throw new InvalidRecordException("tenant must not contain '/'");
+        }
+        if (!Topics.subjectKey(tenant, customerId).equals(key)) {
+            throw new InvalidRecordException("record key is not the subject key tenant/customerId");
+        }
     }
 
     private static void validate(ContactActivity a) {

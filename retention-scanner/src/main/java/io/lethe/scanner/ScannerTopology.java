@@ -1,6 +1,8 @@
 package io.lethe.scanner;
 
+import io.lethe.events.PolicyMode;
 import io.lethe.events.RetentionPolicy;
+import io.lethe.runtime.streams.InvalidRecordException;
 import io.lethe.schemas.AvroSerde;
 import io.lethe.schemas.Topics;
 import org.apache.kafka.common.serialization.Serdes;
@@ -82,7 +84,15 @@ public final class ScannerTopology {
                 metrics.policy(record.key(), -1);
                 return;
             }
-            store.put(record.key(), record.value());
+            RetentionPolicy p = record.value();
+            // a policy of 0 or fewer days would expire every customer of the tenant at the next tick
+            if (!record.key().equals(p.getTenant())) {
+                throw new InvalidRecordException("record key is not the policy's tenant");
+            }
+            if (p.getMode() == PolicyMode.DELETE_AFTER_DAYS && (p.getDays() == null || p.getDays() < 1)) {
+                throw new InvalidRecordException("days must be at least 1 for DELETE_AFTER_DAYS");
+            }
+            store.put(record.key(), p);
             metrics.policy(record.key(), ScannerProcessor.days(record.value()));
         }
     }

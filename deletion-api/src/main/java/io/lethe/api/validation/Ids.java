@@ -2,8 +2,9 @@ package io.lethe.api.validation;
 
 /**
  * The rule for every id the API accepts (customer, item, request, bulk ids and
- * Idempotency-Key): 1 to 128 characters, no control characters. Ids end up in Kafka keys
- * and logs, so this is what keeps both parseable.
+ * Idempotency-Key): 1 to 128 characters, no control characters, no unpaired UTF-16
+ * surrogates. Ids end up in Kafka keys and logs, so this is what keeps both parseable; an
+ * unpaired surrogate would be encoded as {@code ?} on the wire and so name another id.
  */
 public final class Ids {
 
@@ -24,8 +25,14 @@ public final class Ids {
             return "must not be blank";
         }
         for (int i = 0; i < id.length(); i++) {
-            if (Character.isISOControl(id.charAt(i))) {
+            char c = id.charAt(i);
+            if (Character.isISOControl(c)) {
                 return "must not contain control characters";
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < id.length() && Character.isLowSurrogate(id.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return "must be valid Unicode (no unpaired surrogates)";
             }
         }
         return null;

@@ -2,6 +2,7 @@ package io.lethe.api.validation;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,7 +13,8 @@ import java.util.Locale;
 
 /**
  * Reads a JSON object body: content type {@code application/json} (415 otherwise), a size
- * limit checked before and after reading (413), strict JSON with duplicate keys refused (400).
+ * limit checked before and after reading (413), strict JSON with duplicate keys and trailing
+ * content refused (400).
  * Problem details never quote the body.
  */
 public final class JsonBodies {
@@ -23,7 +25,9 @@ public final class JsonBodies {
     private final ObjectMapper json;
 
     public JsonBodies(ObjectMapper json) {
-        this.json = json.copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        // trailing content ({"…"} {"…"}) is refused: a proxy and the API must not read different requests
+        this.json = json.copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     public ObjectNode read(Context ctx, int limit) {
@@ -49,8 +53,10 @@ public final class JsonBodies {
         try {
             node = json.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new ProblemException(ProblemType.MALFORMED_JSON, "the body is not valid JSON (line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            // constraint violations (nesting too deep, number too long) carry no location
+            String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")";
+            throw new ProblemException(ProblemType.MALFORMED_JSON, "the body is not valid JSON" + where);
         } catch (java.io.IOException e) {
             throw new ProblemException(ProblemType.MALFORMED_JSON, "the body is not valid JSON");
         }

@@ -15,9 +15,11 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterDeserializationHandler.class);
     private String dlqTopic;
     private MeterRegistry registry;
+    private Map<String, ?> configs;
 
     @Override
     public void configure(Map<String, ?> configs) {
+        this.configs = configs;
         dlqTopic = DeadLetters.dlqTopic(configs);
         registry = DeadLetters.registry(configs);
     }
@@ -27,7 +29,12 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
         LOG.warn("undecodable record {}-{}@{} sent to {}: {}", record.topic(), record.partition(), record.offset(),
                 dlqTopic, exception.getMessage());
         DeadLetters.counter(registry, record.topic()).increment();
-        return Response.resume(List.of(DeadLetters.record(dlqTopic, "deserialization", record.topic(), record.partition(),
-                record.offset(), record.key(), record.value(), exception)));
+        var dead = DeadLetters.record(dlqTopic, "deserialization", record.topic(), record.partition(),
+                record.offset(), record.key(), record.value(), exception);
+        if (GlobalDeadLetters.isGlobal(context)) {
+            GlobalDeadLetters.send(configs, dead);
+            return Response.resume();
+        }
+        return Response.resume(List.of(dead));
     }
 }

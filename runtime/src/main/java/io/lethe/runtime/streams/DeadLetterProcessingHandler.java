@@ -19,9 +19,11 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProcessingHandler.class);
     private String dlqTopic;
     private MeterRegistry registry;
+    private Map<String, ?> configs;
 
     @Override
     public void configure(Map<String, ?> configs) {
+        this.configs = configs;
         dlqTopic = DeadLetters.dlqTopic(configs);
         registry = DeadLetters.registry(configs);
     }
@@ -34,6 +36,10 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
         if (exception instanceof InvalidRecordException) {
             LOG.warn("invalid record {}-{}@{} sent to {}: {}", context.topic(), context.partition(), context.offset(),
                     dlqTopic, exception.getMessage());
+            if (GlobalDeadLetters.isGlobal(context)) {
+                GlobalDeadLetters.send(configs, dead);
+                return Response.resume();
+            }
             return Response.resume(List.of(dead));
         }
         LOG.error("unexpected failure processing {}-{}@{} in {}", context.topic(), context.partition(), context.offset(),
