@@ -1,6 +1,7 @@
 package io.lethe.cli;
 
 import io.lethe.cli.audit.AuditCommand;
+import io.lethe.cli.bench.BenchCommand;
 import io.lethe.cli.dev.DevCommand;
 import io.lethe.cli.dev.DevTokenCommand;
 import io.lethe.cli.seed.BackfillActivityCommand;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lethe", mixinStandardHelpOptions = true, version = "lethe 0.1.0",
         description = "Privacy deletions and data retention on Apache Kafka.",
         subcommands = {DevCommand.class, DevTokenCommand.class, SeedCommand.class, BackfillActivityCommand.class,
-                AuditCommand.class})
+                AuditCommand.class, BenchCommand.class})
 public final class Lethe implements Runnable {
 
     @CommandLine.Spec
