@@ -69,7 +69,7 @@ public final class BenchCommand implements Callable<Integer> {
         if ((bootstrap == null) != (jdbc == null)) {
             throw new IllegalArgumentException("give both --bootstrap and --jdbc, or neither (to use a local stack)");
         }
-        Level before = quietServices();
+        Map<String, Level> before = quietServices();
         Progress progress = new Progress(System.err);
         BenchSizes sizes = quick ? BenchSizes.QUICK : BenchSizes.DEFAULT;
         Path dir = Files.createTempDirectory("lethe-bench-");
@@ -156,15 +156,22 @@ public final class BenchCommand implements Callable<Integer> {
         return only == null || only.contains(scenario);
     }
 
-    private static Level quietServices() {
-        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        Level before = root.getLevel();
-        root.setLevel(Level.WARN);
+    /** Logger names quieted for the run: services at WARN, Kafka clients' retry chatter at ERROR. */
+    private static final Map<String, Level> QUIET = Map.of(org.slf4j.Logger.ROOT_LOGGER_NAME, Level.WARN,
+            "org.apache.kafka", Level.ERROR, "org.apache.kafka.streams.KafkaStreams", Level.WARN);
+
+    private static Map<String, Level> quietServices() {
+        Map<String, Level> before = new LinkedHashMap<>();
+        QUIET.forEach((name, level) -> {
+            ch.qos.logback.classic.Logger l = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(name);
+            before.put(name, l.getLevel());
+            l.setLevel(level);
+        });
         return before;
     }
 
-    private static void restore(Level level) {
-        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(level);
+    private static void restore(Map<String, Level> levels) {
+        levels.forEach((name, level) -> ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(name)).setLevel(level));
     }
 
     private static void deleteQuietly(Path dir) {

@@ -111,12 +111,38 @@ final class BenchEnvironment implements AutoCloseable {
     /** A plain byte-array topic of the run (for the ceilings), created now. */
     Topic<byte[], byte[]> rawTopic(String name, int partitionCount) {
         Topic<byte[], byte[]> t = new Topic<>("bench-" + runId + "-" + name, Serdes.ByteArray(), Serdes.ByteArray(), Map.of());
-        TopicProvisioner.ensure(admin, List.of(t), partitionCount, replication);
+        createTopics(List.of(t), partitionCount);
         return t;
     }
 
+    /**
+     * Creates the topics and waits until every partition's leader serves requests: an idempotent
+     * producer that starts on a partition whose leader is still loading can get stuck retrying
+     * OUT_OF_ORDER_SEQUENCE_NUMBER (seen with the 4.x client on a just-created single partition).
+     */
     void createTopics(Collection<Topic<?, ?>> topics, int partitionCount) {
         TopicProvisioner.ensure(admin, topics, partitionCount, replication);
+        List<String> names = topics.stream().map(Topic::name).toList();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).forEach((name, d) ->
+                        d.partitions().forEach(p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+                admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
+                return;
+            } catch (Exception notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the leaders of " + names + " did not become available: " + notYet.getMessage(), notYet);
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
+            }
+        }
     }
 
     /** A PROFILE request as the API builds it, so its encoded size is the real one. */
