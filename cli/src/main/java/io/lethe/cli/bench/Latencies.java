@@ -26,6 +26,10 @@ final class Latencies {
         return histogram.getValueAtPercentile(percentile) / 1000.0;
     }
 
+    double meanMillis() {
+        return histogram.getMean() / 1000.0;
+    }
+
     double maxMillis() {
         return histogram.getMaxValue() / 1000.0;
     }
