@@ -1,0 +1,253 @@
+package io.lethe.cli.bench;
+
+import io.lethe.api.DeletionApi;
+import io.lethe.events.DeletionStatus;
+import io.lethe.events.RequestStatus;
+import io.lethe.runtime.config.LetheConfig;
+import io.lethe.runtime.kafka.KafkaSettings;
+import io.lethe.schemas.Topic;
+import io.lethe.schemas.Topics;
+import io.lethe.store.CustomerStore;
+import io.lethe.store.blob.FileBlobStore;
+import io.lethe.store.erase.Erasers;
+import io.lethe.store.seed.SeedSummary;
+import io.lethe.store.seed.Seeder;
+import io.lethe.worker.DeletionWorker;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Scenario 6, {@code pipeline}: seeded profile deletions through everything (API, coordinator,
+ * the four built-in erasers on PostgreSQL and the blob store) until COMPLETED, observed by a
+ * {@code read_committed} consumer of {@code deletion.status}.
+ *
+ * <p>Peak: K requests sent as fast as the clients get answers; profiles/s is K over the time
+ * from the first POST to the last completion. Latency: then K/2 other profiles at half that
+ * rate on a fixed schedule (open loop, so a slow answer does not slow the arrivals), each timed
+ * from its 202 to its COMPLETED status.
+ */
+final class PipelineScenario {
+
+    static final String NAME = "pipeline";
+
+    private PipelineScenario() {
+    }
+
+    static ScenarioResult run(BenchEnvironment env, CustomerStore store, ScenarioResult ceiling) throws Exception {
+        int k = env.sizes.profiles();
+        int half = Math.max(1, k / 2);
+        String tenant = env.name("pipe");
+        env.progress.say("%s: seeding %,d profiles", NAME, k + half);
+        SeedSummary seeded = Seeder.seed(store.dataSource(), new FileBlobStore(env.dir.resolve("blobs")), tenant, k + half, 2L,
+                Instant.now());
+        env.progress.say("%s: seeded %,d rows in %.1f s", NAME, seeded.rows(), seeded.elapsed().toMillis() / 1000.0);
+
+        LetheConfig config = env.config(NAME, Map.of(DeletionApi.RATE_LIMIT, "1000000", DeletionWorker.MIGRATE, "false"));
+        KafkaSettings settings = new KafkaSettings(config);
+        Topics topics = settings.topics();
+        env.createTopics(topics.all(Erasers.builtIn().keySet()), env.partitions);
+        Completions completions = new Completions(settings, topics.deletionStatus());
+        DeletionWorker worker = DeletionWorker.start(config);
+        DeletionApi api = DeletionApi.start(config);
+        try {
+            ApiClients clients = new ApiClients(api, env.dir.resolve("dev-keys"), tenant, env.sizes.pipelineClients());
+            clients.awaitReady(Duration.ofSeconds(60));
+            awaitWorkerReady(worker);
+
+            env.progress.say("%s: peak, %,d profile deletions from %d clients", NAME, k, clients.size());
+            long started = System.nanoTime();
+            List<String> ids = closedLoop(clients, k);
+            long lastDone = completions.await(ids, Duration.ofMinutes(15), env, NAME + " peak");
+            double seconds = (lastDone - started) / 1e9;
+            double peak = k / seconds;
+            env.progress.say("%s: peak %,.1f profiles/s", NAME, peak);
+
+            double rate = peak / 2;
+            env.progress.say("%s: latency, %,d profile deletions at %.1f/s", NAME, half, rate);
+            Latencies latencies = openLoop(clients, half, k, rate, completions, env);
+
+            Map<String, Number> f = new LinkedHashMap<>();
+            f.put("profilesPerSecond", ProducerCeiling.round(peak));
+            f.put("profiles", k);
+            f.put("failed", completions.failed());
+            f.put("seconds", ProducerCeiling.round(seconds));
+            f.put("latencyRatePerSecond", ProducerCeiling.round(rate));
+            f.put("latencyProfiles", latencies.count());
+            f.put("p50Ms", ProducerCeiling.round(latencies.percentileMillis(50)));
+            f.put("p99Ms", ProducerCeiling.round(latencies.percentileMillis(99)));
+            f.put("maxMs", ProducerCeiling.round(latencies.maxMillis()));
+            env.progress.say("%s: accept -> completed p50 %.0f ms, p99 %.0f ms at %.1f/s", NAME,
+                    latencies.percentileMillis(50), latencies.percentileMillis(99), rate);
+            return new ScenarioResult(NAME, "profilesPerSecond", "profiles/s", f, ceiling.name(),
+                    ">= 0.80 of ceiling-db, p99 <= 2 s at half the peak rate");
+        } finally {
+            api.close();
+            worker.close();
+            completions.close();
+        }
+    }
+
+    private static void awaitWorkerReady(DeletionWorker worker) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!worker.isReady()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the worker did not become ready in time");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** POSTs deletions of customers 1..k, each client sending when answered; returns the request ids. */
+    private static List<String> closedLoop(ApiClients clients, int k) throws InterruptedException {
+        AtomicInteger next = new AtomicInteger(1);
+        List<String> ids = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients.size(); c++) {
+            int client = c;
+            Thread t = new Thread(() -> {
+                for (int n = next.getAndIncrement(); n <= k; n = next.getAndIncrement()) {
+                    ApiClients.Answer a = clients.createProfileDeletion(client, Seeder.customerId(n));
+                    if (a.status() != 202) {
+                        throw new IllegalStateException("the API answered " + a.status() + " to a deletion request");
+                    }
+                    ids.add(a.requestId());
+                }
+            }, "bench-pipeline-client-" + c);
+            t.setDaemon(true);
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        if (ids.size() != k) {
+            throw new IllegalStateException("only " + ids.size() + " of " + k + " deletion requests were accepted");
+        }
+        return ids;
+    }
+
+    /** POSTs customers k+1..k+count at a fixed rate; latency of each from its 202 to its completion. */
+    private static Latencies openLoop(ApiClients clients, int count, int k, double rate, Completions completions,
+                                      BenchEnvironment env) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(clients.size());
+        Map<String, Long> acceptedAt = new ConcurrentHashMap<>();
+        List<Future<?>> sent = new ArrayList<>();
+        AtomicInteger client = new AtomicInteger();
+        long start = System.nanoTime();
+        long interval = (long) (1e9 / rate);
+        try {
+            for (int i = 0; i < count; i++) {
+                long due = start + i * interval;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                String customer = Seeder.customerId(k + 1 + i);
+                sent.add(pool.submit(() -> {
+                    ApiClients.Answer a = clients.createProfileDeletion(Math.floorMod(client.getAndIncrement(), clients.size()),
+                            customer);
+                    if (a.status() != 202) {
+                        throw new IllegalStateException("the API answered " + a.status() + " to a deletion request");
+                    }
+                    acceptedAt.put(a.requestId(), a.answeredAtNanos());
+                    return null;
+                }));
+            }
+            for (Future<?> f : sent) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        completions.await(acceptedAt.keySet(), Duration.ofMinutes(15), env, NAME + " latency");
+        Latencies l = new Latencies();
+        acceptedAt.forEach((id, at) -> l.recordNanos(completions.completedAt(id) - at));
+        return l;
+    }
+
+    /** When each request was first seen COMPLETED (or FAILED) on the status topic. */
+    static final class Completions implements AutoCloseable {
+
+        private final Map<String, Long> done = new ConcurrentHashMap<>();
+        private final Set<String> failed = ConcurrentHashMap.newKeySet();
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        Completions(KafkaSettings settings, Topic<String, DeletionStatus> topic) {
+            KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings.consumer(null, "lethe-bench-completions"));
+            List<TopicPartition> parts = consumer.partitionsFor(topic.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            thread = new Thread(() -> {
+                try (consumer) {
+                    while (running) {
+                        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+                            long now = System.nanoTime();
+                            DeletionStatus s = topic.valueSerde().deserializer().deserialize(topic.name(), r.value());
+                            if (s.getStatus() == RequestStatus.COMPLETED || s.getStatus() == RequestStatus.FAILED) {
+                                if (s.getStatus() == RequestStatus.FAILED) {
+                                    failed.add(s.getRequestId());
+                                }
+                                done.putIfAbsent(s.getRequestId(), now);
+                            }
+                        }
+                    }
+                }
+            }, "bench-completions");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /** Waits until every id is terminal; returns when the last of them was seen. */
+        long await(java.util.Collection<String> ids, Duration timeout, BenchEnvironment env, String what)
+                throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            long lastReport = System.nanoTime();
+            while (true) {
+                long n = ids.stream().filter(done::containsKey).count();
+                if (n == ids.size()) {
+                    return ids.stream().mapToLong(done::get).max().orElse(System.nanoTime());
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(what + ": only " + n + " of " + ids.size() + " requests completed in time");
+                }
+                if (System.nanoTime() - lastReport > 5_000_000_000L) {
+                    env.progress.say("%s: %,d of %,d completed", what, n, ids.size());
+                    lastReport = System.nanoTime();
+                }
+                Thread.sleep(20);
+            }
+        }
+
+        long completedAt(String requestId) {
+            return done.get(requestId);
+        }
+
+        int failed() {
+            return failed.size();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            thread.join(5_000);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.lethe.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lethe.cli.Lethe;
+import io.lethe.localstack.LocalStackExtension;
+import io.lethe.localstack.LocalStackExtension.DatabaseEndpoint;
+import io.lethe.localstack.LocalStackExtension.KafkaEndpoint;
+import io.lethe.localstack.TestStack;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import picocli.CommandLine;
+
+/**
+ * {@code lethe bench --quick} on the shared test broker and a database of its own: only that it
+ * completes and writes valid JSON with all seven scenarios and numeric ratios. No timing is
+ * asserted; the figures of this machine under a test run mean nothing.
+ */
+@ExtendWith(LocalStackExtension.class)
+class BenchSmokeTest {
+
+    @Test
+    @Timeout(value = 4, unit = java.util.concurrent.TimeUnit.MINUTES)
+    void shouldCompleteAQuickRunAndWriteEveryScenarioWithARatio(KafkaEndpoint kafka, DatabaseEndpoint db) throws Exception {
+        // Given an empty database of its own in the shared PostgreSQL
+        String database = "bench_" + UUID.randomUUID().toString().substring(0, 8);
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password()); Statement s = c.createStatement()) {
+            s.execute("create database " + database);
+        }
+        String jdbc = db.jdbcUrl().replaceFirst("/postgres(\\?|$)", "/" + database + "$1");
+        Path json = TestStack.newDirectory("bench").resolve("bench.json");
+
+        // When a quick bench runs against the shared broker and that database
+        CommandLine cl = Lethe.commandLine();
+        StringWriter out = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        long started = System.nanoTime();
+        int exit = cl.execute("bench", "--quick", "--json", json.toString(), "--bootstrap", kafka.bootstrapServers(),
+                "--jdbc", jdbc, "--jdbc-user", db.user(), "--jdbc-password", db.password());
+
+        // Then it succeeds, prints the table and writes every scenario with its ceiling and a numeric ratio
+        assertThat(exit).isZero();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMinutes(3));
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertThat(root.get("run").get("quick").asBoolean()).isTrue();
+        List<String> names = new ArrayList<>();
+        for (JsonNode s : root.get("scenarios")) {
+            names.add(s.get("scenario").asText());
+            assertThat(s.get("ratio").isNumber()).as("ratio of %s", s.get("scenario")).isTrue();
+            assertThat(s.get("figures").get(s.get("headline").asText()).isNumber()).isTrue();
+            assertThat(s.get("ceilingFigures").isObject()).isTrue();
+            assertThat(s.get("ceiling").asText()).isNotBlank();
+        }
+        assertThat(names).containsExactly("ceiling-producer", "api", "ceiling-streams", "fanout", "ceiling-db", "pipeline", "scanner");
+        assertThat(out.toString()).contains("ceiling-producer", "pipeline", "scanner", "ratio");
+    }
+}
