@@ -50,6 +50,11 @@ public final class KafkaBroker implements AutoCloseable {
      * A directory formatted before is started on its recorded ports.
      */
     public static KafkaBroker start(Path dataDir) {
+        return start(dataDir, base64Uuid());
+    }
+
+    /** As {@link #start(Path)}, formatting a new directory with the given cluster id. */
+    static KafkaBroker start(Path dataDir, String clusterId) {
         try {
             Files.createDirectories(dataDir);
             Path portsFile = dataDir.resolve(PORTS_FILE);
@@ -62,7 +67,7 @@ public final class KafkaBroker implements AutoCloseable {
             } else {
                 broker = new KafkaBroker(dataDir, freePort(), freePort());
                 broker.writeServerProperties();
-                broker.format();
+                broker.format(clusterId);
                 Properties p = new Properties();
                 p.setProperty("port", Integer.toString(broker.port));
                 p.setProperty("controller.port", Integer.toString(broker.controllerPort));
@@ -155,10 +160,11 @@ public final class KafkaBroker implements AutoCloseable {
         Files.writeString(serverProperties(), props);
     }
 
-    private void format() throws IOException {
-        String clusterId = base64Uuid();
-        List<String> cmd = javaCommand("kafka.tools.StorageTool", "format", "-t", clusterId,
-                "-c", serverProperties().toString(), "--standalone", "--ignore-formatted");
+    private void format(String clusterId) throws IOException {
+        // "--cluster-id=<id>" in one argument: a random base64 id starts with '-' one time in 64,
+        // which the tool's argument parser would otherwise read as an option.
+        List<String> cmd = javaCommand("kafka.tools.StorageTool", "format", "--cluster-id=" + clusterId,
+                "--config", serverProperties().toString(), "--standalone", "--ignore-formatted");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dataDir.resolve("format.log").toFile()).start();
         try {

@@ -75,4 +75,17 @@ class LocalStackTest {
             broker.close();
         }
     }
+
+    @Test
+    void shouldFormatWithAClusterIdThatStartsWithADash() throws Exception {
+        // Given a cluster id like one in 64 random ones: starting with '-'
+        // When a broker is formatted and started with it
+        KafkaBroker broker = KafkaBroker.start(TestStack.newDirectory("dash-id"), "-Ek3dTzVQ7q9s8FQ2mPZ0A");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            // Then it is up and reports that id
+            assertThat(admin.describeCluster().clusterId().get()).isEqualTo("-Ek3dTzVQ7q9s8FQ2mPZ0A");
+        } finally {
+            broker.close();
+        }
+    }
 }
