@@ -244,11 +244,14 @@ public final class ChaosRun {
         apiEnv.put("LETHE_AUTH_DEV_KEY_DIR", keys.toString());
         apiEnv.put("LETHE_API_RATE_LIMIT_PER_SECOND", "100000");
         apiEnv.put("LETHE_API_PUBLISH_TIMEOUT", "PT5S");
+        // the API asks the scanner how many profiles a policy change would expire, as in production
+        scanner = scannerProcess(common);
+        apiEnv.put("LETHE_API_RETENTION_PREVIEW_URLS", "http://127.0.0.1:" + scanner.httpPort());
         api = service("deletion-api", "io.lethe.api.Main", apiEnv, apiPort).start();
         api.awaitReady(Duration.ofSeconds(120));
 
         worker1 = worker("worker-1", common).start();
-        scanner = scannerProcess(common).start();
+        scanner.start();
         worker1.awaitReady(Duration.ofSeconds(180));
         scanner.awaitReady(Duration.ofSeconds(180));
         log("services ready: api :%d, worker-1 pid %d, scanner pid %d", apiPort, worker1.pid(), scanner.pid());
@@ -256,13 +259,13 @@ public final class ChaosRun {
         // retention: every customer's last contact, then a policy that expires a known slice of them
         Map<String, Instant> lastContact = publishActivity();
         int days = retentionDays(lastContact, asOf);
-        putPolicy(days);
-        log("retention policy DELETE_AFTER_DAYS %d", days);
-
-        // the plan: PROFILE and item requests over disjoint customers, and a few foreign items
         Set<String> expiring = lastContact.entrySet().stream()
                 .filter(e -> e.getValue().isBefore(Instant.now().minus(Duration.ofDays(days)))).map(Map.Entry::getKey)
                 .collect(Collectors.toSet());
+        putPolicy(days, expiring.size());
+        log("retention policy DELETE_AFTER_DAYS %d (%d profiles expire, confirmed)", days, expiring.size());
+
+        // the plan: PROFILE and item requests over disjoint customers, and a few foreign items
         List<Planned> plan = plan(expiring);
         Set<String> profileCustomers = plan.stream().filter(p -> p.scope().equals("PROFILE")).map(Planned::customerId)
                 .collect(Collectors.toSet());
@@ -366,8 +369,31 @@ public final class ChaosRun {
         return (int) Math.max(1, Duration.between(boundary, now).toDays());
     }
 
-    private void putPolicy(int days) {
-        HttpResponse<String> r = send("PUT", "/v1/retention-policy", "{\"mode\":\"DELETE_AFTER_DAYS\",\"days\":" + days + "}", null);
+    /**
+     * Sets the policy as an administrator would: a dry run until the scanner has taken in every
+     * last contact (its count equals the {@code expected} one computed here), then the change
+     * with that count echoed back in {@code confirmExpiring}.
+     */
+    private void putPolicy(int days, int expected) {
+        String policy = "\"mode\":\"DELETE_AFTER_DAYS\",\"days\":" + days;
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        String last = "";
+        while (true) {
+            HttpResponse<String> dry = send("PUT", "/v1/retention-policy?dryRun=true", "{" + policy + "}", null);
+            last = dry.statusCode() + " " + dry.body();
+            try {
+                if (dry.statusCode() == 200 && JSON.readTree(dry.body()).path("wouldExpire").asLong(-1) == expected) {
+                    break;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the scanner never counted the " + expected + " expiring profiles; last dry run: " + last);
+            }
+            ServiceProcess.sleep(Duration.ofMillis(500));
+        }
+        HttpResponse<String> r = send("PUT", "/v1/retention-policy", "{" + policy + ",\"confirmExpiring\":" + expected + "}", null);
         if (r.statusCode() != 200) {
             throw new IllegalStateException("retention policy not accepted: " + r.statusCode() + " " + r.body());
         }
