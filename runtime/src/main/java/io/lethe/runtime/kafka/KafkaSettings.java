@@ -4,7 +4,10 @@ import io.lethe.runtime.config.Keys;
 import io.lethe.runtime.config.LetheConfig;
 import io.lethe.schemas.Topics;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -24,9 +27,27 @@ public final class KafkaSettings {
     private final LetheConfig config;
     private final Topics topics;
 
+    /**
+     * Settings Lethe's guarantees rest on. A {@code kafka.*} key may repeat them but not change
+     * them: {@code kafka.acks=1} is refused at start-up rather than silently ignored.
+     */
+    static final Map<String, Set<String>> GUARANTEED = Map.of(
+            ProducerConfig.ACKS_CONFIG, Set.of("all", "-1"),
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, Set.of("true"),
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, Set.of("read_committed"),
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, Set.of("false"),
+            StreamsConfig.PROCESSING_GUARANTEE_CONFIG, Set.of(StreamsConfig.EXACTLY_ONCE_V2));
+
     public KafkaSettings(LetheConfig config) {
         this.config = config;
         this.topics = new Topics(config.string(Keys.TOPIC_PREFIX, Topics.DEFAULT_PREFIX));
+        config.withPrefix("kafka").forEach((key, value) -> {
+            Set<String> allowed = GUARANTEED.get(key);
+            if (allowed != null && !allowed.contains(value.trim().toLowerCase(Locale.ROOT))) {
+                throw LetheConfig.invalid("kafka." + key, value, "only " + String.join(" or ", new TreeSet<>(allowed))
+                        + ": Lethe's delivery guarantees depend on it");
+            }
+        });
     }
 
     public LetheConfig config() {
@@ -62,12 +83,14 @@ public final class KafkaSettings {
         return props;
     }
 
+    /** A producer's settings; {@code linger.ms} defaults to 5 and may be tuned with {@code kafka.linger.ms}. */
     public Map<String, Object> producer(String clientId) {
-        Map<String, Object> props = common();
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.putAll(common());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         return props;
@@ -88,12 +111,14 @@ public final class KafkaSettings {
     }
 
     public Map<String, Object> streams(String applicationId) {
-        Map<String, Object> props = common();
+        Map<String, Object> props = new HashMap<>();
+        // defaults a kafka.* key may change
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        props.putAll(common());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replicationFactor());
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         config.optString(Keys.STATE_DIR).ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir));
         return props;
     }
