@@ -85,15 +85,14 @@ public final class BenchCommand implements Callable<Integer> {
                 db = stack.jdbcUrl();
                 jdbcUser = stack.postgres().user();
                 jdbcPassword = stack.postgres().password();
-            } else {
-                // security settings (LETHE_KAFKA_SECURITY_PROTOCOL, ...) reach every client of the run
-                LetheConfig env = CliConfig.load(Map.of());
-                env.withPrefix("kafka").forEach((k, v) -> {
-                    if (!k.equals("bootstrap.servers")) {
-                        passThrough.put(k, v);
-                    }
-                });
             }
+            // security and tuning settings (LETHE_KAFKA_SECURITY_PROTOCOL, LETHE_KAFKA_LINGER_MS, ...) reach every
+            // client of the run, on a given cluster and on the local one
+            CliConfig.load(Map.of()).withPrefix("kafka").forEach((k, v) -> {
+                if (!k.equals("bootstrap.servers")) {
+                    passThrough.put(k, v);
+                }
+            });
             List<ScenarioResult> results = new ArrayList<>();
             Instant startedAt = Instant.now();
             try (BenchEnvironment env = new BenchEnvironment(dir, kafka, db, jdbcUser, jdbcPassword, partitions, replication,

@@ -73,6 +73,9 @@ final class PipelineScenario {
             env.progress.say("%s: peak, %,d profile deletions from %d clients", NAME, k, clients.size());
             long started = System.nanoTime();
             List<String> ids = closedLoop(clients, k);
+            double acceptSeconds = (System.nanoTime() - started) / 1e9;
+            env.progress.say("%s: all %,d accepted in %.1f s (%,.0f/s); %,d completed by then", NAME, k, acceptSeconds,
+                    k / acceptSeconds, completions.count(ids));
             long lastDone = completions.await(ids, Duration.ofMinutes(15), env, NAME + " peak");
             double seconds = (lastDone - started) / 1e9;
             double peak = k / seconds;
@@ -87,6 +90,7 @@ final class PipelineScenario {
             f.put("profiles", k);
             f.put("failed", completions.failed());
             f.put("seconds", ProducerCeiling.round(seconds));
+            f.put("acceptSeconds", ProducerCeiling.round(acceptSeconds));
             f.put("latencyRatePerSecond", ProducerCeiling.round(rate));
             f.put("latencyProfiles", latencies.count());
             f.put("p50Ms", ProducerCeiling.round(latencies.percentileMillis(50)));
@@ -234,6 +238,10 @@ final class PipelineScenario {
                 }
                 Thread.sleep(20);
             }
+        }
+
+        long count(java.util.Collection<String> ids) {
+            return ids.stream().filter(done::containsKey).count();
         }
 
         long completedAt(String requestId) {
