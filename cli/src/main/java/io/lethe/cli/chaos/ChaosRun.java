@@ -242,6 +242,7 @@ public final class ChaosRun {
         apiEnv.put("LETHE_API_HOST", "127.0.0.1");
         apiEnv.put("LETHE_API_PORT", Integer.toString(apiPort));
         apiEnv.put("LETHE_AUTH_DEV_KEY_DIR", keys.toString());
+        apiEnv.put("LETHE_AUTH_DEV_MODE", "true"); // io.lethe.api.Main refuses dev keys without it
         apiEnv.put("LETHE_API_RATE_LIMIT_PER_SECOND", "100000");
         apiEnv.put("LETHE_API_PUBLISH_TIMEOUT", "PT5S");
         // the API asks the scanner how many profiles a policy change would expire, as in production

@@ -4,6 +4,8 @@ import io.lethe.store.blob.BlobStore;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * is not thrown: the residual check counts the blob and the task answers RESIDUAL_NOT_ZERO, so
  * the caller retries it.
  *
+ * <p>Every statement runs under a PostgreSQL {@code statement_timeout} (default 2 minutes, set per
+ * transaction with {@code SET LOCAL}): a statement stuck behind a lock or a hung server fails
+ * with SQLState 57014 after that long instead of holding the eraser's thread for ever.
+ *
  * <p>Does not retry, does not publish results, and does not guard against two instances
  * erasing overlapping rows concurrently (PostgreSQL may abort one with a deadlock, which
  * surfaces as an {@link SQLException} like any other failure).
@@ -36,11 +42,22 @@ public final class BatchEraser {
     private final DataSource dataSource;
     private final BlobStore blobs;
     private final Eraser eraser;
+    private final Duration statementTimeout;
+
+    public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofMinutes(2);
 
     public BatchEraser(DataSource dataSource, BlobStore blobs, Eraser eraser) {
+        this(dataSource, blobs, eraser, DEFAULT_STATEMENT_TIMEOUT);
+    }
+
+    public BatchEraser(DataSource dataSource, BlobStore blobs, Eraser eraser, Duration statementTimeout) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.blobs = Objects.requireNonNull(blobs, "blobs");
         this.eraser = Objects.requireNonNull(eraser, "eraser");
+        if (statementTimeout.isNegative() || statementTimeout.isZero()) {
+            throw new IllegalArgumentException("statement timeout must be positive: " + statementTimeout);
+        }
+        this.statementTimeout = statementTimeout;
     }
 
     public String dataType() {
@@ -98,6 +115,7 @@ public final class BatchEraser {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
+                limitStatements(c);
                 eraser.erase(c, supported, tally);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -131,7 +149,26 @@ public final class BatchEraser {
 
     private Map<String, Long> residual(List<ErasureTarget> found) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            return eraser.residual(c, blobs, found);
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                limitStatements(c);
+                Map<String, Long> left = eraser.residual(c, blobs, found);
+                c.commit();
+                return left;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c, e);
+                throw e;
+            } finally {
+                restoreAutoCommit(c, autoCommit);
+            }
+        }
+    }
+
+    /** {@code SET LOCAL}: lasts until the end of the current transaction only, so pooled connections keep their defaults. */
+    private void limitStatements(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SET LOCAL statement_timeout = " + statementTimeout.toMillis());
         }
     }
 

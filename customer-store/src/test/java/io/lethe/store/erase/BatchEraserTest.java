@@ -127,4 +127,35 @@ class BatchEraserTest {
         assertThatThrownBy(() -> new ErasureTarget("a", tenant, "c1", Scope.ATTACHMENT, null))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void shouldGiveUpOnAStatementStuckBehindALockAfterTheStatementTimeout() throws Exception {
+        // Given a customer whose contacts another session holds locked and does not release
+        fx.seedCustomer(store, tenant, "locked");
+        try (Connection holder = store.dataSource().getConnection()) {
+            holder.setAutoCommit(false);
+            try (var lock = holder.prepareStatement("select id from contacts where tenant_id = ? and customer_id = ? for update")) {
+                lock.setString(1, tenant);
+                lock.setString(2, "locked");
+                lock.executeQuery().close();
+            }
+            var eraser = new BatchEraser(store.dataSource(), fx.blobs, Erasers.builtIn().get(Erasers.CONVERSATIONS),
+                    java.time.Duration.ofSeconds(1));
+
+            // When the eraser runs, it fails with PostgreSQL's statement timeout instead of waiting for ever
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> eraser.run(List.of(ErasureTarget.profile("t", tenant, "locked"))))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("57014"));
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(30));
+            holder.rollback();
+        }
+        // Then nothing was erased, and the pooled connections kept no timeout (SET LOCAL)
+        assertThat(count(store, "select count(body) from contacts where tenant_id = ? and customer_id = 'locked'", tenant))
+                .isPositive();
+        try (Connection c = store.dataSource().getConnection(); Statement st = c.createStatement();
+             var rs = st.executeQuery("show statement_timeout")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("0");
+        }
+    }
 }

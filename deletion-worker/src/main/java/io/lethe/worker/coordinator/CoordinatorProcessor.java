@@ -44,6 +44,13 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
     private static final Logger LOG = LoggerFactory.getLogger(CoordinatorProcessor.class);
     static final String WORKER_ACTOR = "deletion-worker";
     static final Duration RETRY_SCAN_INTERVAL = Duration.ofSeconds(1);
+    static final String TASK_TIMEOUT = "TASK_TIMEOUT";
+    /** Values in the retry-schedule store: a backoff that ends, or an attempt's deadline (keyed {@code dataType#t#attempt}). */
+    private static final String RETRY = "";
+    private static final String TIMEOUT = "timeout";
+    private static final String TIMEOUT_MARK = "#t#";
+    private static final java.util.regex.Pattern ERROR_CODE = java.util.regex.Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
+    private static final java.util.regex.Pattern ERASER_ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
     private final ScopePlan plan;
     private final RetryPolicy retry;
@@ -169,21 +176,12 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
             t.setErrorCode(null);
             outcome = "succeeded";
         } else {
-            String code = r.getErrorCode() != null ? r.getErrorCode() : r.getResidual() > 0 ? "RESIDUAL_NOT_ZERO" : "FAILED";
-            t.setErrorCode(code);
-            boolean retryable = r.getRetryable() || r.getResidual() > 0;
-            if (retryable && t.getAttempts() < t.getAttemptLimit()) {
-                Instant next = Instant.ofEpochMilli(now).plus(retry.delayAfter(t.getAttempts()));
-                t.setNextAttemptAt(next);
-                retries.put(retryKey(next.toEpochMilli(), s.getRequestId(), t.getDataType()), "");
-                outcome = "retrying";
-            } else {
-                t.setStatus(TaskStatus.FAILED);
-                outcome = "failed";
-            }
+            String code = r.getErrorCode() != null ? errorCode(r.getErrorCode())
+                    : r.getResidual() > 0 ? "RESIDUAL_NOT_ZERO" : "FAILED";
+            outcome = retryOrFail(s, t, code, r.getRetryable() || r.getResidual() > 0, now);
         }
         metrics.taskOutcome(t.getDataType(), outcome);
-        audit(audit(AuditType.TASK_RESULT, s, r.getEraser().isEmpty() ? WORKER_ACTOR : r.getEraser(), now)
+        audit(audit(AuditType.TASK_RESULT, s, actor(r.getEraser()), now)
                 .setDataType(t.getDataType()).setAttempt(r.getAttempt()).setTaskStatus(r.getStatus())
                 .setRowsScrubbed(r.getRowsScrubbed()).setRowsDeleted(r.getRowsDeleted()).setBlobsDeleted(r.getBlobsDeleted())
                 .setResidual(r.getResidual()).setErrorCode(t.getErrorCode()).build());
@@ -192,6 +190,33 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
                     .setAttempt(t.getAttempts() + 1).setErrorCode(t.getErrorCode()).build());
         }
         settle(s, now);
+    }
+
+    /** Records a failed attempt: schedules the next one when allowed, else fails the task. Returns the outcome. */
+    private String retryOrFail(DeletionStatus s, TaskState t, String code, boolean retryable, long now) {
+        t.setErrorCode(code);
+        if (retryable && t.getAttempts() < t.getAttemptLimit()) {
+            Instant next = Instant.ofEpochMilli(now).plus(retry.delayAfter(t.getAttempts()));
+            t.setNextAttemptAt(next);
+            retries.put(retryKey(next.toEpochMilli(), s.getRequestId(), t.getDataType()), RETRY);
+            return "retrying";
+        }
+        t.setStatus(TaskStatus.FAILED);
+        return "failed";
+    }
+
+    /**
+     * An error code as the audit trail and status may carry it. Codes come from erasers, external
+     * ones included, and those records are kept forever: anything but an upper-case code such as
+     * {@code DB_UNAVAILABLE} (which could quote data, an e-mail address say) is replaced.
+     */
+    static String errorCode(String reported) {
+        return reported != null && ERROR_CODE.matcher(reported).matches() ? reported : "UNSPECIFIED_ERROR";
+    }
+
+    /** The eraser's id as the audit trail's actor, when it is an id and not free text. */
+    static String actor(String eraser) {
+        return eraser != null && ERASER_ID.matcher(eraser).matches() ? eraser : WORKER_ACTOR;
     }
 
     /** Decide what follows a task's change: fail, complete, or dispatch the next phase. */
@@ -270,6 +295,25 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
                 .setDataType(t.getDataType()).setAttempt(t.getAttempts()).setIssuedAt(Instant.ofEpochMilli(now)).build();
         context.forward(new Record<>(Topics.subjectKey(s.getTenant(), s.getCustomerId()), task, now), CoordinatorTopology.TASKS_SINK);
         audit(audit(AuditType.TASK_DISPATCHED, s, WORKER_ACTOR, now).setDataType(t.getDataType()).setAttempt(t.getAttempts()).build());
+        // the deadline of this attempt; stale once a result (or a newer attempt) has come
+        retries.put(retryKey(now + retry.taskTimeout().toMillis(), s.getRequestId(), t.getDataType() + TIMEOUT_MARK + t.getAttempts()),
+                TIMEOUT);
+    }
+
+    /** An attempt without a result by its deadline fails as {@code TASK_TIMEOUT}, retryable. */
+    private void onTimeout(DeletionStatus s, TaskState t, int attempt, long now) {
+        if (t.getAttempts() != attempt || t.getNextAttemptAt() != null) {
+            return; // a result came, or a retry is already scheduled or was dispatched since
+        }
+        LOG.warn("no result for {} of request {} attempt {} within {}", t.getDataType(), s.getRequestId(), attempt,
+                retry.taskTimeout());
+        String outcome = retryOrFail(s, t, TASK_TIMEOUT, true, now);
+        metrics.taskOutcome(t.getDataType(), outcome);
+        if (t.getNextAttemptAt() != null) {
+            audit(audit(AuditType.RETRY_SCHEDULED, s, WORKER_ACTOR, now).setDataType(t.getDataType())
+                    .setAttempt(t.getAttempts() + 1).setErrorCode(TASK_TIMEOUT).build());
+        }
+        settle(s, now);
     }
 
     private void dispatchDueRetries(long now) {
@@ -280,13 +324,20 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
         for (KeyValue<String, String> kv : due) {
             retries.delete(kv.key);
             String[] parts = kv.key.split("\\|", 3);
+            boolean timeout = TIMEOUT.equals(kv.value);
+            int mark = parts[2].lastIndexOf(TIMEOUT_MARK);
+            String dataType = timeout && mark > 0 ? parts[2].substring(0, mark) : parts[2];
             DeletionStatus s = requests.get(parts[1]);
-            TaskState t = s == null ? null : task(s, parts[2]);
-            if (s == null || terminal(s.getStatus()) || t == null || t.getStatus() != TaskStatus.PENDING || t.getNextAttemptAt() == null) {
+            TaskState t = s == null ? null : task(s, dataType);
+            if (s == null || terminal(s.getStatus()) || t == null || t.getStatus() != TaskStatus.PENDING) {
                 continue;
             }
-            dispatch(s, t, now);
-            save(s, now);
+            if (timeout) {
+                onTimeout(s, t, Integer.parseInt(parts[2].substring(mark + TIMEOUT_MARK.length())), now);
+            } else if (t.getNextAttemptAt() != null) {
+                dispatch(s, t, now);
+                save(s, now);
+            }
         }
     }
 

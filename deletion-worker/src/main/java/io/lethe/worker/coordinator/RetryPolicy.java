@@ -6,12 +6,22 @@ import java.time.Duration;
 /**
  * Exponential backoff for failed erasure tasks. Defaults: 6 attempts, 10 s first delay,
  * ×2.5, at most 5 min between attempts — about nine minutes before a request is FAILED.
+ * An attempt that has no result {@code taskTimeout} after it was dispatched (an eraser that is
+ * down, a result that never came) counts as a retryable failure {@code TASK_TIMEOUT}.
  *
  * @param maxAttempts total attempts of one task, the first included
+ * @param taskTimeout how long an attempt may go without a result (default 1 h: it includes the
+ *                    time the task waits in its topic behind others)
  */
-public record RetryPolicy(int maxAttempts, Duration initialDelay, double multiplier, Duration maxDelay) {
+public record RetryPolicy(int maxAttempts, Duration initialDelay, double multiplier, Duration maxDelay, Duration taskTimeout) {
+
+    public static final Duration DEFAULT_TASK_TIMEOUT = Duration.ofHours(1);
 
     public static final RetryPolicy DEFAULT = new RetryPolicy(6, Duration.ofSeconds(10), 2.5, Duration.ofMinutes(5));
+
+    public RetryPolicy(int maxAttempts, Duration initialDelay, double multiplier, Duration maxDelay) {
+        this(maxAttempts, initialDelay, multiplier, maxDelay, DEFAULT_TASK_TIMEOUT);
+    }
 
     public static RetryPolicy from(LetheConfig config) {
         int attempts = config.optString("worker.retry.max.attempts").isPresent()
@@ -32,7 +42,12 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, double multipl
                 throw LetheConfig.invalid("worker.retry.multiplier", v, "a number of at least 1");
             }
         }
-        return new RetryPolicy(attempts, initial, multiplier, max);
+        Duration timeout = config.optString("worker.task.timeout").isPresent()
+                ? config.duration("worker.task.timeout") : DEFAULT_TASK_TIMEOUT;
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw LetheConfig.invalid("worker.task.timeout", config.string("worker.task.timeout"), "a positive duration");
+        }
+        return new RetryPolicy(attempts, initial, multiplier, max, timeout);
     }
 
     /** Whether a task that has had {@code attempts} attempts may have another. */

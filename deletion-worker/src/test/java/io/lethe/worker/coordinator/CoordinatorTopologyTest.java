@@ -6,6 +6,7 @@ import io.lethe.events.AuditEvent;
 import io.lethe.events.AuditType;
 import io.lethe.events.DeletionCompleted;
 import io.lethe.events.DeletionFailed;
+import io.lethe.events.TaskState;
 import io.lethe.events.DeletionRequested;
 import io.lethe.events.DeletionStatus;
 import io.lethe.events.ErasureResult;
@@ -56,6 +57,10 @@ class CoordinatorTopologyTest {
 
     @BeforeEach
     void setUp() {
+        start(retry);
+    }
+
+    private void start(RetryPolicy retry) {
         ScopePlan plan = ScopePlan.defaults();
         Map<String, Object> props = new HashMap<>(StreamsRunner.withHandlers(Map.of(
                 StreamsConfig.APPLICATION_ID_CONFIG, "coordinator-test",
@@ -315,5 +320,73 @@ class CoordinatorTopologyTest {
 
     private static String header(TestRecord<byte[], byte[]> r, String name) {
         return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldRetryAnAttemptThatHasNoResultByItsDeadlineAndFailWhenNoneEverComes() {
+        // Given a worker whose attempts time out after 5 minutes, 2 attempts per task
+        driver.close();
+        start(new RetryPolicy(2, Duration.ofSeconds(10), 2.0, Duration.ofMinutes(1), Duration.ofMinutes(5)));
+        submit(request("r-silent", Scope.ATTACHMENT, "attachment-1"));
+        ErasureTask first = dispatched("attachments").get(0);
+
+        // When no result comes for 5 minutes, the attempt counts as failed and is retried after the backoff
+        driver.advanceWallClockTime(Duration.ofMinutes(4));
+        assertThat(dispatched("attachments")).isEmpty();
+        driver.advanceWallClockTime(Duration.ofMinutes(1).plusSeconds(1));
+        assertThat(audit.readValuesToList()).filteredOn(a -> a.getType() == AuditType.RETRY_SCHEDULED).singleElement()
+                .extracting(AuditEvent::getErrorCode).isEqualTo("TASK_TIMEOUT");
+        driver.advanceWallClockTime(Duration.ofSeconds(11));
+        List<ErasureTask> second = dispatched("attachments");
+        assertThat(second).singleElement().extracting(ErasureTask::getAttempt).isEqualTo(2);
+
+        // And a late result of the first attempt changes nothing
+        answer(first, TaskStatus.SUCCEEDED);
+        assertThat(lastStatus().getStatus()).isEqualTo(RequestStatus.IN_PROGRESS);
+
+        // When the last attempt goes unanswered too, the request FAILS with TASK_TIMEOUT instead of waiting forever
+        driver.advanceWallClockTime(Duration.ofMinutes(5).plusSeconds(1));
+        DeletionStatus failed = lastStatus();
+        assertThat(failed.getStatus()).isEqualTo(RequestStatus.FAILED);
+        assertThat(failed.getTasks()).singleElement().extracting(TaskState::getErrorCode).isEqualTo("TASK_TIMEOUT");
+        assertThat(events.readValuesToList()).singleElement().isInstanceOf(DeletionFailed.class);
+    }
+
+    @Test
+    void shouldNotTimeOutAnAttemptThatWasAnswered() {
+        driver.close();
+        start(new RetryPolicy(2, Duration.ofSeconds(10), 2.0, Duration.ofMinutes(1), Duration.ofMinutes(5)));
+        submit(request("r-answered", Scope.ATTACHMENT, "attachment-1"));
+        answer(dispatched("attachments").get(0), TaskStatus.SUCCEEDED);
+        assertThat(lastStatus().getStatus()).isEqualTo(RequestStatus.COMPLETED);
+
+        driver.advanceWallClockTime(Duration.ofMinutes(6));
+
+        assertThat(status.readValuesToList()).isEmpty();
+        assertThat(dispatched("attachments")).isEmpty();
+        assertThat(audit.readValuesToList()).extracting(AuditEvent::getType).doesNotContain(AuditType.RETRY_SCHEDULED);
+    }
+
+    @Test
+    void shouldKeepFreeTextFromAnEraserOutOfTheAuditTrailAndTheStatus() {
+        // Given an external eraser that reports an error with data in it, under a free-text name
+        submit(request("r-leaky", Scope.ATTACHMENT, "attachment-1"));
+        ErasureTask t = dispatched("attachments").get(0);
+        ErasureResult leaky = result(t, TaskStatus.FAILED, 0, "could not reach jane.doe@example.com", false);
+        leaky.setEraser("Jane Doe's laptop");
+        results.pipeInput(Topics.subjectKey(t.getTenant(), t.getCustomerId()), leaky);
+
+        // Then neither the audit trail nor the status nor the failure event carries it
+        List<AuditEvent> trail = audit.readValuesToList();
+        assertThat(trail).extracting(AuditEvent::getErrorCode).filteredOn(java.util.Objects::nonNull).isNotEmpty()
+                .allSatisfy(code -> assertThat(code).doesNotContain("@").doesNotContain("jane"));
+        assertThat(trail).filteredOn(a -> a.getType() == AuditType.TASK_RESULT).singleElement()
+                .satisfies(a -> {
+                    assertThat(a.getErrorCode()).isEqualTo("UNSPECIFIED_ERROR");
+                    assertThat(a.getActor()).isEqualTo(CoordinatorProcessor.WORKER_ACTOR);
+                });
+        assertThat(lastStatus().getTasks()).singleElement().extracting(TaskState::getErrorCode).isEqualTo("UNSPECIFIED_ERROR");
+        assertThat(events.readValuesToList()).singleElement().isInstanceOfSatisfying(DeletionFailed.class,
+                f -> assertThat(f.getErrorCodes()).containsExactly("UNSPECIFIED_ERROR"));
     }
 }
