@@ -15,14 +15,17 @@ public final class ScannerMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, AtomicLong> tracked = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> backlog = new ConcurrentHashMap<>();
+    /** tenant → partition (stream task) → expired customers that partition still has to emit. */
+    private final Map<String, Map<String, Long>> backlog = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> policyDays = new ConcurrentHashMap<>();
-    private final AtomicLong lastTickVisited = new AtomicLong();
+    /** partition (stream task) → entries its last tick visited. */
+    private final Map<String, Long> lastTickVisited = new ConcurrentHashMap<>();
 
     public ScannerMetrics(MeterRegistry registry) {
         this.registry = registry;
-        Gauge.builder("lethe.scanner.last.tick.entries.visited", lastTickVisited, AtomicLong::get)
-                .description("index entries the last tick of a partition visited").register(registry);
+        Gauge.builder("lethe.scanner.last.tick.entries.visited", lastTickVisited,
+                        m -> m.values().stream().mapToLong(Long::longValue).sum())
+                .description("index entries the last tick of each partition of this instance visited, summed").register(registry);
     }
 
     /** Adds to the tracked customer count of a tenant (negative to remove). */
@@ -34,13 +37,23 @@ public final class ScannerMetrics {
         }).addAndGet(delta);
     }
 
-    public void backlog(String tenant, long expiredNotYetEmitted) {
+    /**
+     * The backlog one partition found for a tenant at its tick. Each partition ticks on its own,
+     * so the gauge is the sum over this instance's partitions, not the last one to report.
+     */
+    public void backlog(String partition, String tenant, long expiredNotYetEmitted) {
         backlog.computeIfAbsent(tenant, t -> {
-            AtomicLong v = new AtomicLong();
-            Gauge.builder("lethe.scanner.backlog", v, AtomicLong::get).description("expired customers waiting for a later tick")
-                    .tag("tenant", t).register(registry);
-            return v;
-        }).set(expiredNotYetEmitted);
+            Map<String, Long> byPartition = new ConcurrentHashMap<>();
+            Gauge.builder("lethe.scanner.backlog", byPartition, m -> m.values().stream().mapToLong(Long::longValue).sum())
+                    .description("expired customers waiting for a later tick").tag("tenant", t).register(registry);
+            return byPartition;
+        }).put(partition, expiredNotYetEmitted);
+    }
+
+    /** A partition moved away from this instance (or closed): its figures no longer count here. */
+    public void partitionClosed(String partition) {
+        backlog.values().forEach(m -> m.remove(partition));
+        lastTickVisited.remove(partition);
     }
 
     /** Policy per tenant: days, or -1 for KEEP_FOREVER. */
@@ -58,8 +71,8 @@ public final class ScannerMetrics {
                 .register(registry).increment(n);
     }
 
-    public void tick(long visited, Duration took) {
-        lastTickVisited.set(visited);
+    public void tick(String partition, long visited, Duration took) {
+        lastTickVisited.put(partition, visited);
         DistributionSummary.builder("lethe.scanner.tick.entries.visited").register(registry).record(visited);
         Timer.builder("lethe.scanner.tick.duration").register(registry).record(took);
     }

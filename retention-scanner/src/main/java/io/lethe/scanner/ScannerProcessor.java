@@ -16,7 +16,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.streams.KeyValue;
@@ -52,6 +54,9 @@ final class ScannerProcessor implements Processor<String, Object, String, Deleti
     private final Map<String, Long> trackedByTenant = new HashMap<>();
     private long lastTickVisited;
 
+    private String partition = "-";
+    private final Set<String> backlogTenants = new HashSet<>();
+
     ScannerProcessor(ScannerSettings settings, ScannerMetrics metrics) {
         this.settings = settings;
         this.metrics = metrics;
@@ -60,6 +65,7 @@ final class ScannerProcessor implements Processor<String, Object, String, Deleti
     @Override
     public void init(ProcessorContext<String, DeletionRequested> context) {
         this.context = context;
+        this.partition = context.taskId().toString();
         lastContact = context.getStateStore(ScannerTopology.LAST_CONTACT_STORE);
         index = context.getStateStore(ScannerTopology.INDEX_STORE);
         expiring = context.getStateStore(ScannerTopology.EXPIRING_STORE);
@@ -73,6 +79,7 @@ final class ScannerProcessor implements Processor<String, Object, String, Deleti
     @Override
     public void close() {
         trackedByTenant.forEach((tenant, n) -> metrics.tracked(tenant, -n));
+        metrics.partitionClosed(partition);
     }
 
     @Override
@@ -161,6 +168,7 @@ final class ScannerProcessor implements Processor<String, Object, String, Deleti
                 }
             });
         }
+        List<String> reported = new ArrayList<>();
         for (KeyValue<String, RetentionPolicy> p : finite) {
             String tenant = p.key;
             long cutoff = now - Duration.ofDays(p.value.getDays()).toMillis();
@@ -181,10 +189,22 @@ final class ScannerProcessor implements Processor<String, Object, String, Deleti
                 emit(tenant, kv.key, REDRIVE.equals(kv.value), now);
             }
             metrics.expired(tenant, due.size());
-            metrics.backlog(tenant, backlog);
+            metrics.backlog(partition, tenant, backlog);
+            reported.add(tenant);
         }
+        // a tenant whose policy became KEEP_FOREVER (or went) has no backlog any more
+        Set<String> current = new HashSet<>();
+        finite.forEach(p -> current.add(p.key));
+        for (java.util.Iterator<String> it = backlogTenants.iterator(); it.hasNext(); ) {
+            String tenant = it.next();
+            if (!current.contains(tenant)) {
+                metrics.backlog(partition, tenant, 0);
+                it.remove();
+            }
+        }
+        backlogTenants.addAll(reported);
         lastTickVisited = visited;
-        metrics.tick(visited, Duration.ofNanos(System.nanoTime() - start));
+        metrics.tick(partition, visited, Duration.ofNanos(System.nanoTime() - start));
     }
 
     long lastTickVisited() {

@@ -141,6 +141,22 @@ class ScannerTopologyTest {
     }
 
     @Test
+    void shouldClearTheBacklogWhenThePolicyBecomesKeepForever() {
+        // Given a tenant with a backlog
+        for (int i = 0; i < 8; i++) {
+            contact("acme", "c" + i, 100 + i);
+        }
+        policy("acme", 30);
+        assertThat(tick()).hasSize(3);
+        assertThat(registry.get("lethe.scanner.backlog").tag("tenant", "acme").gauge().value()).isEqualTo(5);
+
+        // When the policy is relaxed to keep forever, nothing more expires and the backlog reads 0, not a stale 5
+        policy("acme", null);
+        assertThat(tick()).isEmpty();
+        assertThat(registry.get("lethe.scanner.backlog").tag("tenant", "acme").gauge().value()).isZero();
+    }
+
+    @Test
     void shouldNotEmitASecondRequestWhileOneIsOpenAndForgetTheCustomerOnCompletion() {
         contact("acme", "c1", 400);
         policy("acme", 365);
