@@ -63,7 +63,9 @@ final class PipelineScenario {
         Topics topics = settings.topics();
         env.createTopics(topics.all(Erasers.builtIn().keySet()), env.partitions);
         Completions completions = new Completions(settings, topics.deletionStatus());
-        DeletionWorker worker = DeletionWorker.start(config);
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry workerRegistry =
+                io.lethe.runtime.http.Metrics.newRegistry("deletion-worker");
+        DeletionWorker worker = DeletionWorker.start(config, workerRegistry);
         DeletionApi api = DeletionApi.start(config);
         try {
             ApiClients clients = new ApiClients(api, env.dir.resolve("dev-keys"), tenant, env.sizes.pipelineClients());
@@ -80,6 +82,7 @@ final class PipelineScenario {
             double seconds = (lastDone - started) / 1e9;
             double peak = k / seconds;
             env.progress.say("%s: peak %,.1f profiles/s", NAME, peak);
+            Map<String, Number> erasers = eraserFigures(workerRegistry, seconds, env);
 
             double rate = peak / 2;
             env.progress.say("%s: latency, %,d profile deletions at %.1f/s", NAME, half, rate);
@@ -91,6 +94,7 @@ final class PipelineScenario {
             f.put("failed", completions.failed());
             f.put("seconds", ProducerCeiling.round(seconds));
             f.put("acceptSeconds", ProducerCeiling.round(acceptSeconds));
+            f.putAll(erasers);
             f.put("latencyRatePerSecond", ProducerCeiling.round(rate));
             f.put("latencyProfiles", latencies.count());
             f.put("p50Ms", ProducerCeiling.round(latencies.percentileMillis(50)));
@@ -105,6 +109,34 @@ final class PipelineScenario {
             worker.close();
             completions.close();
         }
+    }
+
+    /**
+     * What each eraser did during the peak, from the worker's own metrics: batches, mean batch
+     * size, and the share of the peak it spent erasing (its thread's busy time in BatchEraser).
+     */
+    private static Map<String, Number> eraserFigures(io.micrometer.core.instrument.MeterRegistry registry, double seconds,
+                                                     BenchEnvironment env) {
+        Map<String, Number> f = new LinkedHashMap<>();
+        for (io.micrometer.core.instrument.Timer t : registry.find("lethe.erase.duration").timers()) {
+            String type = t.getId().getTag("data_type");
+            double busy = t.totalTime(TimeUnit.MILLISECONDS) / 1000.0;
+            double meanBatch = registry.get("lethe.erase.batch.size").tag("data_type", type).summary().mean();
+            env.progress.say("%s: eraser %s: %,d batches of %.0f on average, erasing %.1f s of the %.1f s peak", NAME, type,
+                    t.count(), meanBatch, busy, seconds);
+            String name = Character.toUpperCase(type.charAt(0)) + type.substring(1).replace("-d", "D");
+            f.put("batches" + name, t.count());
+            f.put("busySeconds" + name, ProducerCeiling.round(busy));
+        }
+        if (Boolean.getBoolean("lethe.bench.debug")) {
+            registry.getMeters().stream()
+                    .filter(m -> m.getId().getName().startsWith("kafka.stream.thread")
+                            || m.getId().getName().startsWith("kafka.stream.task"))
+                    .filter(m -> m.getId().getName().matches(".*(ratio|latency.avg|latency.max|rate|idle|enforced).*"))
+                    .forEach(m -> m.measure().forEach(ms -> System.err.printf("  %s %s = %.3f%n", m.getId().getName(),
+                            m.getId().getTag("task.id") == null ? "" : m.getId().getTag("task.id"), ms.getValue())));
+        }
+        return f;
     }
 
     private static void awaitWorkerReady(DeletionWorker worker) throws InterruptedException {
