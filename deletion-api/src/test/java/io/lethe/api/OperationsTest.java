@@ -98,6 +98,81 @@ class OperationsTest {
     }
 
     @Test
+    void shouldTurnA503IntoExactlyOneRequestWhenTheClientRetriesWithItsIdempotencyKey() throws Exception {
+        // Given an API that answers 503 because its topics are missing (Kafka "down" for it)
+        String prefix = "late" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        Map<String, String> cfg = new java.util.HashMap<>(t.config().asMap());
+        cfg.put(Keys.TOPIC_PREFIX, prefix);
+        cfg.put(Keys.TOPIC_CREATE, "false");
+        cfg.put(DeletionApi.PUBLISH_TIMEOUT, "PT1S");
+        io.lethe.runtime.config.LetheConfig config = io.lethe.runtime.config.LetheConfig.of(cfg);
+        io.lethe.schemas.Topics topics = new io.lethe.schemas.Topics(prefix);
+        Map<String, String> key = Map.of("Idempotency-Key", "retry-after-503");
+        try (DeletionApi api = DeletionApi.start(config)) {
+            assertProblem(TestApi.callOn(api.port(), "POST", "/v1/deletion-requests", admin, profile("c-late"), key),
+                    503, "kafka-unavailable");
+
+            // When Kafka is back (the topics exist) and the client retries with the same key, twice
+            io.lethe.runtime.kafka.TopicProvisioner.ensure(new io.lethe.runtime.kafka.KafkaSettings(config),
+                    List.of(topics.deletionRequests(), topics.deletionStatus(), topics.retentionPolicies(),
+                            topics.bulkDeletions(), topics.audit()));
+            Res accepted = null;
+            for (int i = 0; i < 30 && (accepted == null || accepted.status() != 202); i++) {
+                accepted = TestApi.callOn(api.port(), "POST", "/v1/deletion-requests", admin, profile("c-late"), key);
+                if (accepted.status() != 202) {
+                    Thread.sleep(500);
+                }
+            }
+            assertThat(accepted.status()).isEqualTo(202);
+            String requestId = accepted.json().get("requestId").asText();
+            Res again = TestApi.callOn(api.port(), "POST", "/v1/deletion-requests", admin, profile("c-late"), key);
+
+            // Then both answers name the same request, and exactly one record of it was published
+            assertThat(again.status()).isEqualTo(202);
+            assertThat(again.json().get("requestId").asText()).isEqualTo(requestId);
+            Thread.sleep(2_000); // time for any late delivery of the first attempt to show
+            List<String> published = new ArrayList<>();
+            try (var c = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(
+                    new io.lethe.runtime.kafka.KafkaSettings(config).consumer(null, "test-late"))) {
+                var parts = c.partitionsFor(topics.deletionRequests().name()).stream()
+                        .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
+                c.assign(parts);
+                c.seekToBeginning(parts);
+                Map<org.apache.kafka.common.TopicPartition, Long> end = c.endOffsets(parts);
+                while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
+                    c.poll(java.time.Duration.ofMillis(200)).forEach(r -> published.add(
+                            topics.deletionRequests().valueSerde().deserializer().deserialize(r.topic(), r.value()).getRequestId()));
+                }
+            }
+            assertThat(published).containsExactly(requestId);
+        }
+    }
+
+    @Test
+    void shouldTakeTheDueDateOfEachRegulationFromConfiguration() throws Exception {
+        // Given an API configured with 7 days for GDPR and 60 for CCPA
+        try (TestApi custom = new TestApi(bootstrap, Map.of("sla.days.gdpr", "7", "sla.days.ccpa", "60"),
+                io.lethe.api.policy.RetentionPreview.NONE)) {
+            String token = custom.token("acme", "alice", "compliance_admin");
+            for (Map.Entry<String, Integer> e : Map.of("GDPR", 7, "CCPA", 60, "OTHER", 30).entrySet()) {
+                java.time.Instant before = java.time.Instant.now();
+                // When a request under that regulation is accepted
+                Res r = custom.call("POST", "/v1/deletion-requests", token, "{\"scope\":\"PROFILE\",\"customerId\":\"c-sla-"
+                        + e.getKey() + "\",\"reason\":\"OTHER\",\"regulation\":\"" + e.getKey() + "\"}");
+                // Then its dueAt is that many days later (OTHER keeps its default)
+                assertThat(r.status()).isEqualTo(202);
+                assertThat(java.time.Instant.parse(r.json().get("dueAt").asText())).isBetween(
+                        before.plus(java.time.Duration.ofDays(e.getValue())),
+                        java.time.Instant.now().plus(java.time.Duration.ofDays(e.getValue())));
+            }
+        }
+        // And a nonsensical setting stops the API at start, naming the variable
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TestApi(bootstrap, Map.of("sla.days.gdpr", "0"),
+                        io.lethe.api.policy.RetentionPreview.NONE))
+                .hasMessageContaining("sla.days.gdpr").hasMessageContaining("LETHE_SLA_DAYS_GDPR");
+    }
+
+    @Test
     void shouldBeReadyWhenTheProducerIsConnectedAndTheViewsCaughtUp() {
         Res ready = t.call("GET", "/health/ready", null, null);
         assertThat(ready.status()).isEqualTo(200);
