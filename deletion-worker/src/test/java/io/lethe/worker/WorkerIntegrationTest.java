@@ -131,6 +131,9 @@ class WorkerIntegrationTest {
         assertThat(attachments).hasSizeGreaterThanOrEqualTo(1);
         String c4 = Seeder.customerId(4);
         String recording = env.column("select id from voice_recordings where tenant_id = ? and customer_id = ? limit 1", env.tenant, c4).get(0);
+        List<String> c4Bodies = env.column("select body from contacts where tenant_id = ? and customer_id = ? order by id", env.tenant, c4);
+        List<String> c4Attachments = env.column("select id from attachments where tenant_id = ? and customer_id = ? order by id", env.tenant, c4);
+        assertThat(c4Bodies).isNotEmpty().doesNotContainNull();
 
         DeletionStatus a = env.awaitTerminal(env.submit(env.request(Scope.ATTACHMENT, c3, attachments.get(0))));
         DeletionStatus v = env.awaitTerminal(env.submit(env.request(Scope.VOICE_RECORDING, c4, recording)));
@@ -145,6 +148,14 @@ class WorkerIntegrationTest {
         assertThat(env.blobs.exists(BlobKeys.recording(env.tenant, recording))).isFalse();
         assertThat(env.column("select transcript from voice_recordings where tenant_id = ? and id = ?", env.tenant, recording))
                 .containsExactly((String) null);
+        // the recording's customer keeps everything else: contact bodies, attachments and their files
+        assertThat(env.column("select body from contacts where tenant_id = ? and customer_id = ? order by id", env.tenant, c4))
+                .isEqualTo(c4Bodies);
+        assertThat(env.column("select id from attachments where tenant_id = ? and customer_id = ? and file_name is not null order by id",
+                env.tenant, c4)).isEqualTo(c4Attachments);
+        for (String kept : c4Attachments) {
+            assertThat(env.blobs.exists(BlobKeys.attachment(env.tenant, kept))).isTrue();
+        }
     }
 
     @Test

@@ -158,4 +158,87 @@ class BatchEraserTest {
             assertThat(rs.getString(1)).isEqualTo("0");
         }
     }
+
+    /**
+     * Counts the statements and transactions the eraser sends: a wrapper around the real pool's
+     * connections (the statements still run on PostgreSQL), not a stand-in for the database.
+     */
+    private static final class Counting {
+        final java.util.concurrent.atomic.AtomicInteger statements = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger commits = new java.util.concurrent.atomic.AtomicInteger();
+
+        javax.sql.DataSource wrap(javax.sql.DataSource real) {
+            return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {javax.sql.DataSource.class}, (proxy, m, args) -> {
+                        Object r = invoke(real, m, args);
+                        return r instanceof Connection c ? connection(c) : r;
+                    });
+        }
+
+        private Connection connection(Connection real) {
+            return (Connection) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {Connection.class}, (proxy, m, args) -> {
+                        if (m.getName().equals("commit")) {
+                            commits.incrementAndGet();
+                        }
+                        Object r = invoke(real, m, args);
+                        if (r instanceof Statement st) {
+                            return statement(st, m.getReturnType());
+                        }
+                        return r;
+                    });
+        }
+
+        private Object statement(Statement real, Class<?> type) {
+            return java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {type}, (proxy, m, args) -> {
+                if (m.getName().startsWith("execute")) {
+                    statements.incrementAndGet();
+                }
+                return invoke(real, m, args);
+            });
+        }
+
+        private static Object invoke(Object target, java.lang.reflect.Method m, Object[] args) throws Throwable {
+            try {
+                return m.invoke(target, args);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+            }
+        }
+    }
+
+    @Test
+    void shouldSendAsManyStatementsForFortyTargetsAsForOne() throws SQLException {
+        // Given one profile, and then forty profiles, of seeded customers
+        for (int i = 0; i < 41; i++) {
+            fx.seedCustomer(store, tenant, "s" + i);
+        }
+        for (String type : Erasers.builtIn().keySet()) {
+            Counting one = new Counting();
+            Counting forty = new Counting();
+            List<ErasureTarget> many = new ArrayList<>();
+            for (int i = 1; i <= 40; i++) {
+                many.add(ErasureTarget.profile(type + "-" + i, tenant, "s" + i));
+            }
+            if (type.equals(Erasers.CUSTOMER_DETAILS)) {
+                // customer details come after the other data types, as in a PROFILE deletion
+                for (String first : List.of(Erasers.CONVERSATIONS, Erasers.ATTACHMENTS, Erasers.INTEGRATION_DATA)) {
+                    var phase1 = new BatchEraser(store.dataSource(), fx.blobs, Erasers.builtIn().get(first));
+                    phase1.run(List.of(ErasureTarget.profile("p1-0", tenant, "s0")));
+                    phase1.run(many.stream().map(t -> ErasureTarget.profile("p1-" + t.taskId(), tenant, t.customerId())).toList());
+                }
+            }
+
+            // When each batch is erased
+            new BatchEraser(one.wrap(store.dataSource()), fx.blobs, Erasers.builtIn().get(type))
+                    .run(List.of(ErasureTarget.profile(type + "-0", tenant, "s0")));
+            Map<String, ErasureCounts> result = new BatchEraser(forty.wrap(store.dataSource()), fx.blobs, Erasers.builtIn().get(type))
+                    .run(many);
+
+            // Then the forty took the same statements and transactions as the one: no round trip per task
+            assertThat(result.values()).as(type).allSatisfy(c -> assertThat(c.errorCode()).isNull());
+            assertThat(forty.statements.get()).as(type + " statements").isEqualTo(one.statements.get()).isPositive();
+            assertThat(forty.commits.get()).as(type + " commits").isEqualTo(one.commits.get());
+        }
+    }
 }

@@ -389,4 +389,30 @@ class CoordinatorTopologyTest {
         assertThat(events.readValuesToList()).singleElement().isInstanceOfSatisfying(DeletionFailed.class,
                 f -> assertThat(f.getErrorCodes()).containsExactly("UNSPECIFIED_ERROR"));
     }
+
+    @Test
+    void shouldKeepOtherCustomersFlowingWhileOneTaskWaitsForItsRetry() {
+        // Given a customer whose attachment erasure failed and waits 10 s for its retry
+        submit(request("r-waiting", Scope.ATTACHMENT, "attachment-1"));
+        answer(dispatched("attachments").get(0), TaskStatus.FAILED);
+        assertThat(lastStatus().getStatus()).isEqualTo(RequestStatus.IN_PROGRESS);
+
+        // When another customer's request arrives on the same partition meanwhile
+        DeletionRequested other = request("r-other", Scope.ATTACHMENT, "attachment-9");
+        other.setCustomerId("c-2");
+        submit(other);
+        List<ErasureTask> otherTask = dispatched("attachments");
+
+        // Then it is dispatched and completes at once, before the first one's backoff has elapsed
+        assertThat(otherTask).singleElement().extracting(ErasureTask::getCustomerId).isEqualTo("c-2");
+        answer(otherTask.get(0), TaskStatus.SUCCEEDED);
+        assertThat(status.readValuesToList()).filteredOn(st -> st.getRequestId().equals("r-other")).last()
+                .extracting(DeletionStatus::getStatus).isEqualTo(RequestStatus.COMPLETED);
+        // And the waiting one is retried when its time comes
+        driver.advanceWallClockTime(Duration.ofSeconds(11));
+        assertThat(dispatched("attachments")).singleElement().satisfies(t -> {
+            assertThat(t.getRequestId()).isEqualTo("r-waiting");
+            assertThat(t.getAttempt()).isEqualTo(2);
+        });
+    }
 }
