@@ -5,7 +5,8 @@ import org.testcontainers.kafka.KafkaContainer;
 /** The {@code apache/kafka} image of the client version, through Testcontainers (needs Docker). */
 final class TestcontainersKafka {
 
-    static final String IMAGE = "apache/kafka:4.4.0";
+    /** The image of the very Kafka version on the class path, so broker and clients cannot drift apart. */
+    static final String IMAGE = "apache/kafka:" + KafkaVersion.current();
 
     private TestcontainersKafka() {
     }

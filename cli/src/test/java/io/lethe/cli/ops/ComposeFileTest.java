@@ -54,7 +54,8 @@ class ComposeFileTest {
 
         assertThat(names).containsExactlyInAnyOrder("kafka", "postgres", "deletion-api", "deletion-worker",
                 "retention-scanner", "prometheus", "grafana");
-        assertThat(SERVICES.get("kafka").get("image").asText()).isEqualTo("apache/kafka:4.4.0");
+        assertThat(SERVICES.get("kafka").get("image").asText())
+                .isEqualTo("apache/kafka:" + io.lethe.localstack.KafkaVersion.current());
         assertThat(SERVICES.get("postgres").get("image").asText()).startsWith("postgres:");
         for (String s : List.of("prometheus", "grafana", "postgres")) {
             assertThat(SERVICES.get(s).get("image").asText()).as(s + " image is pinned").doesNotEndWith(":latest").contains(":");
