@@ -69,16 +69,21 @@ class OperationsTest {
         }
     }
 
+    /** The test API's configuration on a prefix whose topics do not exist (and are not created), 1 s publish timeout. */
+    private static io.lethe.runtime.config.LetheConfig withoutTopics(String prefix) {
+        Map<String, String> cfg = new java.util.HashMap<>(t.config().asMap());
+        cfg.put(Keys.TOPIC_PREFIX, prefix);
+        cfg.put(Keys.TOPIC_CREATE, "false");
+        cfg.put(DeletionApi.PUBLISH_TIMEOUT, "PT1S");
+        return io.lethe.runtime.config.LetheConfig.of(cfg);
+    }
+
     @Test
     void shouldAnswer503WithRetryAfterWhenKafkaDoesNotAcknowledgeInTime() throws Exception {
         // Given an API whose topics do not exist (topic.create=false) and a 1 s publish timeout
         String missingPrefix = "missing" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        Map<String, String> cfg = new java.util.HashMap<>(t.config().asMap());
-        cfg.put(Keys.TOPIC_PREFIX, missingPrefix);
-        cfg.put(Keys.TOPIC_CREATE, "false");
-        cfg.put(DeletionApi.PUBLISH_TIMEOUT, "PT1S");
         long before = t.requestCount();
-        try (DeletionApi dead = DeletionApi.start(io.lethe.runtime.config.LetheConfig.of(cfg))) {
+        try (DeletionApi dead = DeletionApi.start(withoutTopics(missingPrefix))) {
             // When a request is posted
             Res r = TestApi.callOn(dead.port(), "POST", "/v1/deletion-requests", admin, profile("c-503"), Map.of());
             // Then 503 + Retry-After, readiness is down, and no record exists anywhere
@@ -101,11 +106,7 @@ class OperationsTest {
     void shouldTurnA503IntoExactlyOneRequestWhenTheClientRetriesWithItsIdempotencyKey() throws Exception {
         // Given an API that answers 503 because its topics are missing (Kafka "down" for it)
         String prefix = "late" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        Map<String, String> cfg = new java.util.HashMap<>(t.config().asMap());
-        cfg.put(Keys.TOPIC_PREFIX, prefix);
-        cfg.put(Keys.TOPIC_CREATE, "false");
-        cfg.put(DeletionApi.PUBLISH_TIMEOUT, "PT1S");
-        io.lethe.runtime.config.LetheConfig config = io.lethe.runtime.config.LetheConfig.of(cfg);
+        io.lethe.runtime.config.LetheConfig config = withoutTopics(prefix);
         io.lethe.schemas.Topics topics = new io.lethe.schemas.Topics(prefix);
         Map<String, String> key = Map.of("Idempotency-Key", "retry-after-503");
         try (DeletionApi api = DeletionApi.start(config)) {

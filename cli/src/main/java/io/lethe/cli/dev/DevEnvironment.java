@@ -192,7 +192,8 @@ public final class DevEnvironment implements AutoCloseable {
         }
     }
 
-    private static long customers(CustomerStore store, String tenant) throws SQLException {
+    /** Customers of the tenant in the store (0: not seeded yet). */
+    static long customers(CustomerStore store, String tenant) throws SQLException {
         try (Connection c = store.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("select count(*) from customers where tenant_id = ?")) {
             ps.setString(1, tenant);

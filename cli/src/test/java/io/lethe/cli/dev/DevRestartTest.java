@@ -27,7 +27,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -62,7 +61,7 @@ class DevRestartTest {
             settings = new KafkaSettings(first.config());
         }
         try (CustomerStore store = CustomerStore.connect(jdbc, db.user(), db.password())) {
-            assertThat(customers(store, tenant)).isEqualTo(20);
+            assertThat(DevEnvironment.customers(store, tenant)).isEqualTo(20);
             String customer = Seeder.customerId(7);
             assertThat(pii(store, dir, tenant, customer)).isPositive();
 
@@ -79,7 +78,7 @@ class DevRestartTest {
             // And it is started again on the same directory
             try (DevEnvironment second = DevEnvironment.start(options)) {
                 // Then nothing was seeded twice, the old token is still good, and the deletion completes verified
-                assertThat(customers(store, tenant)).isEqualTo(20);
+                assertThat(DevEnvironment.customers(store, tenant)).isEqualTo(20);
                 JsonNode[] last = new JsonNode[1];
                 await("deletion carried out after the restart").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
                         .until(() -> {
@@ -107,17 +106,6 @@ class DevRestartTest {
         DevCommand.deleteTree(dir.resolve("never-existed"));
 
         assertThat(dir).doesNotExist();
-    }
-
-    private static long customers(CustomerStore store, String tenant) throws Exception {
-        try (Connection c = store.dataSource().getConnection();
-             var ps = c.prepareStatement("select count(*) from customers where tenant_id = ?")) {
-            ps.setString(1, tenant);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
     }
 
     private static long pii(CustomerStore store, Path dir, String tenant, String customer) throws Exception {
