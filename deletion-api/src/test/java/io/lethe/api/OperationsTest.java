@@ -117,14 +117,10 @@ class OperationsTest {
             io.lethe.runtime.kafka.TopicProvisioner.ensure(new io.lethe.runtime.kafka.KafkaSettings(config),
                     List.of(topics.deletionRequests(), topics.deletionStatus(), topics.retentionPolicies(),
                             topics.bulkDeletions(), topics.audit()));
-            Res accepted = null;
-            for (int i = 0; i < 30 && (accepted == null || accepted.status() != 202); i++) {
-                accepted = TestApi.callOn(api.port(), "POST", "/v1/deletion-requests", admin, profile("c-late"), key);
-                if (accepted.status() != 202) {
-                    Thread.sleep(500);
-                }
-            }
-            assertThat(accepted.status()).isEqualTo(202);
+            Res accepted = org.awaitility.Awaitility.await("202 once Kafka is back").atMost(java.time.Duration.ofSeconds(30))
+                    .pollInterval(java.time.Duration.ofMillis(500))
+                    .until(() -> TestApi.callOn(api.port(), "POST", "/v1/deletion-requests", admin, profile("c-late"), key),
+                            r -> r.status() == 202);
             String requestId = accepted.json().get("requestId").asText();
             Res again = TestApi.callOn(api.port(), "POST", "/v1/deletion-requests", admin, profile("c-late"), key);
 
