@@ -4,6 +4,7 @@ import io.lethe.runtime.config.Keys;
 import io.lethe.runtime.config.LetheConfig;
 import io.lethe.schemas.Topics;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -38,11 +39,24 @@ public final class KafkaSettings {
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, Set.of("false"),
             StreamsConfig.PROCESSING_GUARANTEE_CONFIG, Set.of(StreamsConfig.EXACTLY_ONCE_V2));
 
+    /** Streams' per-client prefixes ({@code producer.acks}, {@code main.consumer.isolation.level}) reach the same settings. */
+    private static final List<String> CLIENT_PREFIXES = List.of("main.consumer.", "restore.consumer.", "global.consumer.",
+            "consumer.", "producer.", "admin.");
+
+    static String unprefixed(String key) {
+        for (String p : CLIENT_PREFIXES) {
+            if (key.startsWith(p)) {
+                return key.substring(p.length());
+            }
+        }
+        return key;
+    }
+
     public KafkaSettings(LetheConfig config) {
         this.config = config;
         this.topics = new Topics(config.string(Keys.TOPIC_PREFIX, Topics.DEFAULT_PREFIX));
         config.withPrefix("kafka").forEach((key, value) -> {
-            Set<String> allowed = GUARANTEED.get(key);
+            Set<String> allowed = GUARANTEED.get(unprefixed(key));
             if (allowed != null && !allowed.contains(value.trim().toLowerCase(Locale.ROOT))) {
                 throw LetheConfig.invalid("kafka." + key, value, "only " + String.join(" or ", new TreeSet<>(allowed))
                         + ": Lethe's delivery guarantees depend on it");

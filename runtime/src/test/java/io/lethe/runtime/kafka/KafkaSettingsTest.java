@@ -61,5 +61,10 @@ class KafkaSettingsTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("exactly_once_v2");
         assertThatThrownBy(() -> settings(Map.of("kafka.bootstrap.servers", "b:9092", "kafka.enable.auto.commit", "true")))
                 .isInstanceOf(ConfigException.class);
+        // nor through a client prefix that Kafka Streams passes on
+        assertThatThrownBy(() -> settings(Map.of("kafka.bootstrap.servers", "b:9092", "kafka.producer.acks", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.producer.acks");
+        assertThatThrownBy(() -> settings(Map.of("kafka.bootstrap.servers", "b:9092",
+                "kafka.main.consumer.isolation.level", "read_uncommitted"))).isInstanceOf(ConfigException.class);
     }
 }
