@@ -13,7 +13,6 @@ import io.lethe.events.Scope;
 import io.lethe.localstack.LocalStackExtension;
 import io.lethe.localstack.LocalStackExtension.KafkaEndpoint;
 import io.lethe.localstack.TestStack;
-import io.lethe.runtime.config.Keys;
 import io.lethe.runtime.config.LetheConfig;
 import io.lethe.runtime.kafka.KafkaSettings;
 import io.lethe.runtime.kafka.LetheProducer;
@@ -24,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -52,16 +50,8 @@ class ScannerPoisonRecordTest {
 
     @BeforeEach
     void start(KafkaEndpoint kafka) {
-        Map<String, String> c = new HashMap<>(RetentionScanner.DEFAULTS);
-        c.put(Keys.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        c.put(Keys.TOPIC_PREFIX, topics.prefix());
-        c.put(Keys.TOPIC_PARTITIONS, "1");
-        c.put(Keys.TOPIC_REPLICATION_FACTOR, "1");
-        c.put(Keys.SCANNER_INTERVAL, "PT1S");
-        c.put(Keys.STATE_DIR, TestStack.newDirectory("scanner-state").toString());
-        c.put(RetentionScanner.HTTP_PORT, "0");
-        c.put(RetentionScanner.APPLICATION_ID, "scanner-" + id);
-        LetheConfig config = LetheConfig.of(c);
+        LetheConfig config = ScannerTestConfig.of(kafka.bootstrapServers(), topics, "scanner-" + id, 1,
+                TestStack.newDirectory("scanner-state"), Map.of());
         settings = new KafkaSettings(config);
         scanner = RetentionScanner.start(config);
         producer = new LetheProducer(settings, "poison-" + id);

@@ -10,7 +10,6 @@ import io.lethe.events.RetentionPolicy;
 import io.lethe.localstack.LocalStackExtension;
 import io.lethe.localstack.LocalStackExtension.KafkaEndpoint;
 import io.lethe.localstack.TestStack;
-import io.lethe.runtime.config.Keys;
 import io.lethe.runtime.config.LetheConfig;
 import io.lethe.runtime.kafka.KafkaSettings;
 import io.lethe.runtime.kafka.LetheProducer;
@@ -21,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,17 +43,8 @@ class ScannerStateLossTest {
     @Test
     void shouldNeitherMissNorRepeatAnExpiryAfterItsStateDirectoryIsDeleted(KafkaEndpoint kafka) throws Exception {
         Path state = TestStack.newDirectory("scanner-state-loss");
-        Map<String, String> c = new HashMap<>(RetentionScanner.DEFAULTS);
-        c.put(Keys.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        c.put(Keys.TOPIC_PREFIX, topics.prefix());
-        c.put(Keys.TOPIC_PARTITIONS, "2");
-        c.put(Keys.TOPIC_REPLICATION_FACTOR, "1");
-        c.put(Keys.SCANNER_INTERVAL, "PT1S");
-        c.put(ScannerSettings.MAX_PER_TICK, "1");
-        c.put(Keys.STATE_DIR, state.toString());
-        c.put(RetentionScanner.HTTP_PORT, "0");
-        c.put(RetentionScanner.APPLICATION_ID, "scanner-" + id);
-        LetheConfig config = LetheConfig.of(c);
+        LetheConfig config = ScannerTestConfig.of(kafka.bootstrapServers(), topics, "scanner-" + id, 2, state,
+                Map.of(ScannerSettings.MAX_PER_TICK, "1"));
         KafkaSettings settings = new KafkaSettings(config);
 
         // Given 40 customers of which 24 are past a one-year policy, drained at most 1 per partition and tick
@@ -94,10 +83,11 @@ class ScannerStateLossTest {
         RetentionScanner restored = RetentionScanner.start(config);
         try {
             await("every expiry").atMost(Duration.ofSeconds(90)).until(() -> requests(settings).size() >= expired.size());
-            Thread.sleep(3_000); // a few more ticks: nothing may come twice
-            List<DeletionRequested> all = requests(settings);
-            assertThat(all).extracting(DeletionRequested::getCustomerId).doesNotHaveDuplicates()
-                    .containsExactlyInAnyOrderElementsOf(expired);
+            // and through three more ticks nothing comes twice
+            await("no second expiry").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> assertThat(requests(settings)).extracting(DeletionRequested::getCustomerId)
+                            .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expired));
         } finally {
             restored.close();
         }

@@ -124,7 +124,8 @@ final class PipelineScenario {
             double meanBatch = registry.get("lethe.erase.batch.size").tag("data_type", type).summary().mean();
             env.progress.say("%s: eraser %s: %,d batches of %.0f on average, erasing %.1f s of the %.1f s peak", NAME, type,
                     t.count(), meanBatch, busy, seconds);
-            String name = Character.toUpperCase(type.charAt(0)) + type.substring(1).replace("-d", "D");
+            String name = java.util.Arrays.stream(type.split("-"))
+                    .map(w -> Character.toUpperCase(w.charAt(0)) + w.substring(1)).collect(java.util.stream.Collectors.joining());
             f.put("batches" + name, t.count());
             f.put("busySeconds" + name, ProducerCeiling.round(busy));
         }
