@@ -124,7 +124,7 @@ final class PipelineScenario {
             double meanBatch = registry.get("lethe.erase.batch.size").tag("data_type", type).summary().mean();
             env.progress.say("%s: eraser %s: %,d batches of %.0f on average, erasing %.1f s of the %.1f s peak", NAME, type,
                     t.count(), meanBatch, busy, seconds);
-            String name = java.util.Arrays.stream(type.split("-"))
+            String name = java.util.Arrays.stream(type.split("-")).filter(w -> !w.isEmpty())
                     .map(w -> Character.toUpperCase(w.charAt(0)) + w.substring(1)).collect(java.util.stream.Collectors.joining());
             f.put("batches" + name, t.count());
             f.put("busySeconds" + name, ProducerCeiling.round(busy));
