@@ -126,15 +126,24 @@ class ScannerTopologyTest {
         assertThat(tick()).isEmpty();
     }
 
-    @Test
-    void shouldDrainAShortenedPolicyAtMostMPerTickAndReportTheBacklog() {
+    /** Eight customers of acme past a newly shortened 30-day policy; the first tick takes 3 (M) and leaves 5. */
+    private void shortenedPolicyAfterOneTick() {
         for (int i = 0; i < 8; i++) {
             contact("acme", "c" + i, 100 + i);
         }
         policy("acme", 30);
-
         assertThat(tick()).hasSize(3);
-        assertThat(registry.get("lethe.scanner.backlog").tag("tenant", "acme").gauge().value()).isEqualTo(5);
+        assertThat(backlog("acme")).isEqualTo(5);
+    }
+
+    private double backlog(String tenant) {
+        return registry.get("lethe.scanner.backlog").tag("tenant", tenant).gauge().value();
+    }
+
+    @Test
+    void shouldDrainAShortenedPolicyAtMostMPerTickAndReportTheBacklog() {
+        shortenedPolicyAfterOneTick();
+
         assertThat(tick()).hasSize(3);
         assertThat(tick()).hasSize(2);
         assertThat(tick()).isEmpty();
@@ -143,17 +152,12 @@ class ScannerTopologyTest {
     @Test
     void shouldClearTheBacklogWhenThePolicyBecomesKeepForever() {
         // Given a tenant with a backlog
-        for (int i = 0; i < 8; i++) {
-            contact("acme", "c" + i, 100 + i);
-        }
-        policy("acme", 30);
-        assertThat(tick()).hasSize(3);
-        assertThat(registry.get("lethe.scanner.backlog").tag("tenant", "acme").gauge().value()).isEqualTo(5);
+        shortenedPolicyAfterOneTick();
 
         // When the policy is relaxed to keep forever, nothing more expires and the backlog reads 0, not a stale 5
         policy("acme", null);
         assertThat(tick()).isEmpty();
-        assertThat(registry.get("lethe.scanner.backlog").tag("tenant", "acme").gauge().value()).isZero();
+        assertThat(backlog("acme")).isZero();
     }
 
     @Test
