@@ -10,7 +10,11 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.lethe.api.Route.QueryParam;
+import io.lethe.api.audit.AuditIndex;
 import io.lethe.api.auth.Access;
+import io.lethe.api.console.Console;
+import io.lethe.api.console.OidcClient;
+import io.lethe.api.console.SessionCookies;
 import io.lethe.api.auth.Principal;
 import io.lethe.api.auth.RateLimiter;
 import io.lethe.api.auth.TokenVerifier;
@@ -114,7 +118,8 @@ public final class DeletionApi implements AutoCloseable {
      * Returns once the server listens; Kafka may still be unreachable (readiness says so).
      */
     public static DeletionApi start(LetheConfig config, RetentionPreview preview) {
-        LetheConfig cfg = LetheConfig.builder().defaults(Keys.DEFAULTS).defaults(DEFAULTS).build().with(config.asMap());
+        LetheConfig cfg = LetheConfig.builder().defaults(Keys.DEFAULTS).defaults(DEFAULTS).defaults(Console.DEFAULTS).build()
+                .with(config.asMap());
         TokenVerifier verifier = TokenVerifier.fromConfig(cfg);
         Duration publishTimeout = cfg.duration(PUBLISH_TIMEOUT);
         RateLimiter limiter = new RateLimiter(cfg.positiveInt(RATE_LIMIT), System::nanoTime);
@@ -127,7 +132,7 @@ public final class DeletionApi implements AutoCloseable {
         Topics topics = settings.topics();
         if (cfg.bool(Keys.TOPIC_CREATE)) {
             List<Topic<?, ?>> mine = List.of(topics.deletionRequests(), topics.deletionStatus(),
-                    topics.retentionPolicies(), topics.bulkDeletions(), topics.audit());
+                    topics.retentionPolicies(), topics.bulkDeletions(), topics.audit(), topics.consoleSignouts());
             TopicProvisioner.ensure(settings, mine);
         }
 
@@ -151,11 +156,15 @@ public final class DeletionApi implements AutoCloseable {
         StatusStore statuses = new StatusStore();
         BulkStore bulks = new BulkStore();
         PolicyStore policies = new PolicyStore();
+        AuditIndex auditIndex = new AuditIndex();
+        SessionCookies sessions = sessionCookies(cfg);
         AtomicBoolean producerReady = new AtomicBoolean();
         Materializer materializer = new Materializer(settings, List.of(
                 new Subscription<>(topics.deletionStatus(), statuses::apply),
                 new Subscription<>(topics.bulkDeletions(), bulks::apply),
-                new Subscription<>(topics.retentionPolicies(), policies::apply)),
+                new Subscription<>(topics.retentionPolicies(), policies::apply),
+                new Subscription<>(topics.audit(), auditIndex::apply),
+                new Subscription<>(topics.consoleSignouts(), sessions::revoked)),
                 () -> {
                     producer.unwrap().partitionsFor(topics.deletionRequests().name());
                     producerReady.set(true);
@@ -167,6 +176,8 @@ public final class DeletionApi implements AutoCloseable {
         BulkRoutes bulk = new BulkRoutes(topics, publisher, bulks, statuses, bodies, problems, sla, clock, registry);
         PolicyRoutes policy = new PolicyRoutes(topics, publisher, policies, preview, bodies, problems, clock);
         List<Route> routes = routes(requests, bulk, policy);
+        Console console = new Console(sessions, oidcClient(cfg), devMode(cfg), verifier, requests, bulk, policy, statuses,
+                auditIndex, publisher, topics, clock);
         Map<String, Object> openApi = OpenApi.document(routes, json);
 
         Javalin app = Javalin.create(c -> {
@@ -194,6 +205,7 @@ public final class DeletionApi implements AutoCloseable {
             }
         }
         app.get("/openapi.json", ctx -> ctx.json(openApi));
+        console.register(app);
         Health health = new Health(SERVICE, () -> true, () -> producerReady.get() && materializer.caughtUp());
         OpsRoutes.register(app, registry, health);
         app.exception(ProblemException.class, (e, ctx) -> problems.write(ctx, e));
@@ -209,6 +221,74 @@ public final class DeletionApi implements AutoCloseable {
         app.start(cfg.string(HOST), port);
         LOG.info("deletion-api listening port={} topicPrefix={}", app.port(), topics.prefix());
         return new DeletionApi(app, materializer, publisher, registry, routes);
+    }
+
+    static boolean devMode(LetheConfig cfg) {
+        return cfg.optString(Console.DEV_MODE).isPresent() && cfg.bool(Console.DEV_MODE);
+    }
+
+    /**
+     * The console's session cookies. The key ({@code console.session.key}, 32 bytes in base64)
+     * must be the same on every instance. Dev mode keeps a generated one next to the dev signing
+     * keys; with OpenID Connect configured and no key the API refuses to start; otherwise (no
+     * way to sign in) a random key serves.
+     */
+    static SessionCookies sessionCookies(LetheConfig cfg) {
+        byte[] key;
+        if (cfg.optString(Console.SESSION_KEY).isPresent()) {
+            try {
+                key = java.util.Base64.getDecoder().decode(cfg.string(Console.SESSION_KEY).strip());
+            } catch (IllegalArgumentException e) {
+                key = new byte[0];
+            }
+            if (key.length != 32) {
+                throw LetheConfig.invalid(Console.SESSION_KEY, "(hidden)", "32 random bytes in base64, e.g. from 'openssl rand -base64 32'");
+            }
+        } else if (devMode(cfg) && cfg.optString(TokenVerifier.DEV_KEY_DIR).isPresent()) {
+            key = devSessionKey(java.nio.file.Path.of(cfg.string(TokenVerifier.DEV_KEY_DIR)));
+        } else if (cfg.optString(OidcClient.CLIENT_ID).isPresent()) {
+            throw LetheConfig.invalid(Console.SESSION_KEY, "(unset)",
+                    "32 random bytes in base64, the same on every API instance, when console.oidc.* is configured");
+        } else {
+            key = SessionCookies.newKey();
+        }
+        Duration idle = cfg.duration(Console.SESSION_IDLE);
+        Duration max = cfg.duration(Console.SESSION_MAX);
+        if (idle.isNegative() || idle.isZero() || max.compareTo(idle) < 0 || max.compareTo(Duration.ofDays(7)) > 0) {
+            throw LetheConfig.invalid(Console.SESSION_MAX, max.toString(), "at least console.session.idle and at most P7D");
+        }
+        return new SessionCookies(key, idle, max, cfg.bool(Console.COOKIE_SECURE), Clock.systemUTC());
+    }
+
+    private static byte[] devSessionKey(java.nio.file.Path dir) {
+        java.nio.file.Path file = dir.resolve("console-session.key");
+        try {
+            if (java.nio.file.Files.exists(file)) {
+                return java.util.Base64.getDecoder().decode(java.nio.file.Files.readString(file).strip());
+            }
+            java.nio.file.Files.createDirectories(dir);
+            byte[] key = SessionCookies.newKey();
+            java.nio.file.Files.writeString(file, java.util.Base64.getEncoder().encodeToString(key));
+            return key;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read or write " + file, e);
+        }
+    }
+
+    /** The console's OpenID Connect client, when {@code console.oidc.client.id} is set. */
+    static OidcClient oidcClient(LetheConfig cfg) {
+        if (cfg.optString(OidcClient.CLIENT_ID).isEmpty()) {
+            return null;
+        }
+        String issuer = cfg.optString(OidcClient.ISSUER).or(() -> cfg.optString(TokenVerifier.ISSUER))
+                .orElseThrow(() -> LetheConfig.invalid(OidcClient.ISSUER, "(unset)", "the OpenID Connect issuer URL"));
+        String secret = cfg.optString(OidcClient.CLIENT_SECRET)
+                .orElseThrow(() -> LetheConfig.invalid(OidcClient.CLIENT_SECRET, "(unset)", "the client secret registered at the issuer"));
+        String redirect = cfg.optString(OidcClient.REDIRECT_URL)
+                .orElseThrow(() -> LetheConfig.invalid(OidcClient.REDIRECT_URL, "(unset)",
+                        "the console's callback URL as registered at the issuer, ending in /console/oidc/callback"));
+        return new OidcClient(issuer, cfg.string(OidcClient.CLIENT_ID), secret, java.net.URI.create(redirect),
+                cfg.optString(OidcClient.SCOPES).orElse("openid profile"));
     }
 
     /** Every route, in the one place routes are declared; /openapi.json is generated from it. */
@@ -274,7 +354,8 @@ public final class DeletionApi implements AutoCloseable {
 
     private static void writeUnlessProblem(Context ctx, Problems problems, ProblemType type, String detail) {
         String ct = ctx.res().getContentType();
-        if (ct == null || !ct.startsWith(Problems.CONTENT_TYPE)) {
+        // console pages answer their own errors in HTML
+        if (ct == null || !(ct.startsWith(Problems.CONTENT_TYPE) || ct.startsWith("text/html"))) {
             problems.write(ctx, new ProblemException(type, detail));
         }
     }

@@ -116,7 +116,7 @@ class OperationsTest {
             // When Kafka is back (the topics exist) and the client retries with the same key, twice
             io.lethe.runtime.kafka.TopicProvisioner.ensure(new io.lethe.runtime.kafka.KafkaSettings(config),
                     List.of(topics.deletionRequests(), topics.deletionStatus(), topics.retentionPolicies(),
-                            topics.bulkDeletions(), topics.audit()));
+                            topics.bulkDeletions(), topics.audit(), topics.consoleSignouts()));
             Res accepted = org.awaitility.Awaitility.await("202 once Kafka is back").atMost(java.time.Duration.ofSeconds(30))
                     .pollInterval(java.time.Duration.ofMillis(500))
                     .until(() -> TestApi.callOn(api.port(), "POST", "/v1/deletion-requests", admin, profile("c-late"), key),

@@ -78,7 +78,7 @@ final class TestApi implements AutoCloseable {
         this.keys = DevKeys.loadOrCreate(keyDir);
         KafkaSettings settings = new KafkaSettings(config());
         TopicProvisioner.ensure(settings, List.of(topics.deletionRequests(), topics.deletionStatus(),
-                topics.retentionPolicies(), topics.bulkDeletions(), topics.audit()));
+                topics.retentionPolicies(), topics.bulkDeletions(), topics.audit(), topics.consoleSignouts()));
         this.testProducer = new LetheProducer(settings, "test-producer");
         start();
     }

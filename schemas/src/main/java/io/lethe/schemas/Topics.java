@@ -49,6 +49,7 @@ public final class Topics {
     private final Topic<String, RetentionPolicy> retentionPolicies;
     private final Topic<byte[], byte[]> dlq;
     private final Topic<String, BulkDeletion> bulkDeletions;
+    private final Topic<String, String> consoleSignouts;
     private final AvroSerde<ErasureTask> taskSerde = AvroSerde.of(ErasureTask.class);
 
     public Topics(String prefix) {
@@ -68,6 +69,8 @@ public final class Topics {
         // a bulk of 10,000 customer and request ids is larger than the 1 MB default
         bulkDeletions = new Topic<>(prefix + "bulk.deletions", KEY, AvroSerde.of(BulkDeletion.class),
                 Map.of("cleanup.policy", "compact", "max.message.bytes", Integer.toString(BULK_MAX_BYTES)));
+        // a signed-out session must stay refused until it would have expired anyway (console.session.max, at most 7 days)
+        consoleSignouts = new Topic<>(prefix + "console.signouts", KEY, Serdes.String(), SEVEN_DAYS);
     }
 
     public static Topics withDefaultPrefix() {
@@ -124,6 +127,14 @@ public final class Topics {
         return bulkDeletions;
     }
 
+    /**
+     * Console sessions signed out before they expired, keyed by session id; the value is the
+     * ISO-8601 instant the session would have expired. Internal to the API (not an event contract).
+     */
+    public Topic<String, String> consoleSignouts() {
+        return consoleSignouts;
+    }
+
     /** Original key and bytes, with error headers. */
     public Topic<byte[], byte[]> dlq() {
         return dlq;
@@ -132,7 +143,7 @@ public final class Topics {
     /** Every topic Lethe owns, for the given data types' task topics. */
     public List<Topic<?, ?>> all(Collection<String> dataTypes) {
         List<Topic<?, ?>> all = new ArrayList<>(List.of(deletionRequests, erasureResults, deletionStatus,
-                deletionEvents, audit, customerActivity, retentionPolicies, dlq, bulkDeletions));
+                deletionEvents, audit, customerActivity, retentionPolicies, dlq, bulkDeletions, consoleSignouts));
         dataTypes.stream().distinct().sorted().forEach(t -> all.add(erasureTasks(t)));
         return all;
     }

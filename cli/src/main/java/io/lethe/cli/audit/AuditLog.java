@@ -1,5 +1,6 @@
 package io.lethe.cli.audit;
 
+import io.lethe.audit.AuditRecord;
 import io.lethe.events.AuditEvent;
 import io.lethe.runtime.kafka.KafkaSettings;
 import io.lethe.runtime.kafka.TopicReader;
@@ -17,8 +18,8 @@ import org.apache.kafka.common.KafkaException;
 /**
  * Streams every record of the audit topic, from the beginning to its end as of the call,
  * decoded through the topic's serde (so every released schema version). A record that does
- * not decode is handed on as {@link Undecodable} instead of ending the read: an audit must
- * see, and report, everything on the topic.
+ * not decode is handed on as {@link AuditRecord.Undecodable} instead of ending the read: an
+ * audit must see, and report, everything on the topic.
  *
  * <p>Reads all partitions with one consumer and no group, committed records only. The cost
  * is one pass over the whole topic; there is no index by tenant or time, so filters do not
@@ -29,23 +30,6 @@ final class AuditLog {
     /** Longest wait for the first answer from the cluster, so a wrong address fails fast. */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
     private static final long PROGRESS_EVERY = 10_000;
-
-    /** One record of the audit topic. {@code key} is the raw record key (a requestId when written by Lethe). */
-    sealed interface Entry permits Decoded, Undecodable {
-        int partition();
-
-        long offset();
-
-        byte[] key();
-
-        byte[] raw();
-    }
-
-    record Decoded(int partition, long offset, byte[] key, byte[] raw, AuditEvent event) implements Entry {
-    }
-
-    record Undecodable(int partition, long offset, byte[] key, byte[] raw, String error) implements Entry {
-    }
 
     /** What a read saw. */
     record Summary(String topic, long records, long undecodable, Duration took) {
@@ -59,24 +43,15 @@ final class AuditLog {
      *
      * @throws AuditException when Kafka cannot be reached or the topic does not exist
      */
-    static Summary read(KafkaSettings settings, Duration timeout, PrintWriter progress, Consumer<Entry> sink) {
+    static Summary read(KafkaSettings settings, Duration timeout, PrintWriter progress, Consumer<AuditRecord> sink) {
         Topic<String, AuditEvent> topic = settings.topics().audit();
         requireTopic(settings, topic.name(), timeout.compareTo(CONNECT_TIMEOUT) < 0 ? timeout : CONNECT_TIMEOUT);
         long start = System.nanoTime();
         long[] counts = new long[2];
         try {
             TopicReader.scan(settings, topic.name(), timeout, r -> {
-                Entry e;
-                try {
-                    AuditEvent event = topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
-                    e = event == null
-                            ? new Undecodable(r.partition(), r.offset(), r.key(), r.value(), "empty value (tombstone)")
-                            : new Decoded(r.partition(), r.offset(), r.key(), r.value(), event);
-                } catch (RuntimeException ex) {
-                    // the serde's messages name the problem (header, fingerprint, type), never field values
-                    e = new Undecodable(r.partition(), r.offset(), r.key(), r.value(), String.valueOf(ex.getMessage()));
-                }
-                if (e instanceof Undecodable) {
+                AuditRecord e = AuditRecord.decode(topic, r.partition(), r.offset(), r.key(), r.value());
+                if (e instanceof AuditRecord.Undecodable) {
                     counts[1]++;
                 }
                 if (++counts[0] % PROGRESS_EVERY == 0) {

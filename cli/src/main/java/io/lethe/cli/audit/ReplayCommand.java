@@ -1,5 +1,7 @@
 package io.lethe.cli.audit;
 
+import io.lethe.audit.AuditRecord;
+import io.lethe.audit.RequestHistory;
 import io.lethe.events.AuditEvent;
 import io.lethe.events.AuditType;
 import io.lethe.runtime.kafka.KafkaSettings;
@@ -34,11 +36,11 @@ public final class ReplayCommand extends AuditSubcommand {
     @Override
     int run(KafkaSettings settings) {
         List<AuditEvent> kept = new ArrayList<>();
-        List<AuditLog.Undecodable> bad = new ArrayList<>();
+        List<AuditRecord.Undecodable> bad = new ArrayList<>();
         AuditLog.read(settings, connection.timeout, err(), e -> {
-            if (e instanceof AuditLog.Decoded d && selected(d.event())) {
+            if (e instanceof AuditRecord.Decoded d && selected(d.event())) {
                 kept.add(d.event());
-            } else if (e instanceof AuditLog.Undecodable u) {
+            } else if (e instanceof AuditRecord.Undecodable u) {
                 bad.add(u);
             }
         });
@@ -55,7 +57,7 @@ public final class ReplayCommand extends AuditSubcommand {
         }
         out.printf("%d request(s), %d event(s)%n", requests.size(), kept.size());
         out.flush();
-        for (AuditLog.Undecodable u : bad) {
+        for (AuditRecord.Undecodable u : bad) {
             err().printf("audit replay: undecodable record %d@%d: %s%n", u.partition(), u.offset(), u.error());
         }
         err().flush();

@@ -1,5 +1,8 @@
 package io.lethe.cli.audit;
 
+import io.lethe.audit.PiiScanner;
+import io.lethe.audit.Verifier;
+import io.lethe.audit.Violation;
 import io.lethe.runtime.kafka.KafkaSettings;
 import java.io.IOException;
 import java.io.PrintWriter;

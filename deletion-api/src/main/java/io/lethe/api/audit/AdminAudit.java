@@ -26,7 +26,13 @@ public final class AdminAudit {
 
     /** A bulk deletion approved or rejected by a second privacy officer; keyed by bulkId. */
     public static AuditEvent bulkDecided(String tenant, String bulkId, String actor, boolean approved, Instant at) {
-        return base(bulkId, tenant, actor, approved ? AuditType.APPROVED : AuditType.REJECTED, at).setBulkId(bulkId).build();
+        return bulkDecided(tenant, bulkId, actor, approved, at, null);
+    }
+
+    /** @param rejectReason a rejection reason code, carried in {@code errorCode}; null for approvals */
+    public static AuditEvent bulkDecided(String tenant, String bulkId, String actor, boolean approved, Instant at, String rejectReason) {
+        return base(bulkId, tenant, actor, approved ? AuditType.APPROVED : AuditType.REJECTED, at).setBulkId(bulkId)
+                .setErrorCode(rejectReason).build();
     }
 
     private static AuditEvent.Builder base(String id, String tenant, String actor, AuditType type, Instant at) {

@@ -22,6 +22,11 @@ public final class Access {
         if (p == null) {
             throw new ProblemException(ProblemType.UNAUTHORIZED, "missing bearer token");
         }
+        return check(p, permission);
+    }
+
+    /** {@code p}, or 403 when none of its roles grants {@code permission}. */
+    public static Principal check(Principal p, Permission permission) {
         if (!p.may(permission)) {
             throw new ProblemException(ProblemType.FORBIDDEN, "the token's roles do not allow " + permission);
         }

@@ -1,5 +1,6 @@
 package io.lethe.api.bulk;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.lethe.api.Publisher;
 import io.lethe.api.auth.Access;
@@ -60,6 +61,8 @@ public final class BulkRoutes {
     /** 10,000 ids of 128 characters fit; the general 64 KiB limit would not. */
     public static final int BODY_LIMIT = 2 * 1024 * 1024;
     private static final Set<String> FIELDS = Set.of("customerIds", "reason", "regulation");
+    /** Why a privacy officer rejects a bulk: codes, so no free text (and no PII) reaches the audit trail. */
+    public static final List<String> REJECT_REASONS = List.of("WRONG_CUSTOMERS", "NOT_AUTHORIZED", "DUPLICATE", "NEEDS_LEGAL_REVIEW", "OTHER");
 
     private final Topics topics;
     private final Publisher publisher;
@@ -87,7 +90,13 @@ public final class BulkRoutes {
 
     public void create(Context ctx) {
         Principal p = Access.require(ctx, Permission.BULK_CREATE);
-        Fields f = new Fields(bodies.read(ctx, BODY_LIMIT), FIELDS);
+        problems.reply(ctx, create(p, bodies.read(ctx, BODY_LIMIT)), 202);
+    }
+
+    /** Validates and starts a bulk deletion on behalf of {@code p}; the JSON route and the console both come here. */
+    public CompletableFuture<Map<String, Object>> create(Principal p, ObjectNode json) {
+        Access.check(p, Permission.BULK_CREATE);
+        Fields f = new Fields(json, FIELDS);
         List<String> given = f.ids("customerIds", 20);
         Reason reason = f.enumValue("reason", Reason.class, CreateRequest.API_REASONS, true);
         Regulation regulation = f.enumValue("regulation", Regulation.class, CreateRequest.API_REGULATIONS, true);
@@ -111,10 +120,10 @@ public final class BulkRoutes {
         CompletableFuture<Void> done = immediate
                 ? publishRequests(bulk, p.subject()).thenCompose(v -> record(bulk))
                 : record(bulk);
-        problems.reply(ctx, done.thenApply(v -> {
+        return done.thenApply(v -> {
             LOG.info("bulk deletion created bulkId={} customers={} status={}", bulkId, customers.size(), bulk.getStatus());
             return summary(bulk);
-        }), 202);
+        });
     }
 
     public void approve(Context ctx) {
@@ -127,7 +136,30 @@ public final class BulkRoutes {
 
     private void decide(Context ctx, boolean approve) {
         Principal p = Access.require(ctx, Permission.BULK_APPROVE);
-        BulkDeletion bulk = find(p, ctx.pathParam("bulkId"));
+        String reason = null;
+        if (!approve && !ctx.body().isBlank()) {
+            Fields f = new Fields(bodies.read(ctx, JsonBodies.DEFAULT_LIMIT), Set.of("reason"));
+            reason = f.id("reason", false);
+            if (reason != null && !REJECT_REASONS.contains(reason)) {
+                f.error("reason", "must be one of " + String.join(", ", REJECT_REASONS));
+            }
+            f.check();
+        }
+        problems.reply(ctx, decide(p, ctx.pathParam("bulkId"), approve, reason), 200);
+    }
+
+    /**
+     * Approves or rejects another requester's pending bulk on behalf of {@code p} (four eyes).
+     *
+     * @param rejectReason one of {@link #REJECT_REASONS} (a code, never free text), or null; recorded
+     *                     as the {@code errorCode} of the REJECTED audit event
+     */
+    public CompletableFuture<Map<String, Object>> decide(Principal p, String bulkId, boolean approve, String rejectReason) {
+        Access.check(p, Permission.BULK_APPROVE);
+        if (rejectReason != null && (approve || !REJECT_REASONS.contains(rejectReason))) {
+            throw ProblemException.invalid("reason", "must be one of " + String.join(", ", REJECT_REASONS) + ", and only to reject");
+        }
+        BulkDeletion bulk = find(p, bulkId);
         if (bulk.getStatus() != RequestStatus.PENDING_APPROVAL) {
             throw new ProblemException(ProblemType.INVALID_STATE, "the bulk deletion is " + bulk.getStatus() + ", not PENDING_APPROVAL");
         }
@@ -141,20 +173,26 @@ public final class BulkRoutes {
                 .setStatus(approve ? RequestStatus.ACCEPTED : RequestStatus.REJECTED)
                 .setDecidedBy(p.subject()).setUpdatedAt(clock.instant()).build();
         var audit = io.lethe.api.audit.AdminAudit.bulkDecided(p.tenant(), bulk.getBulkId(), p.subject(), approve,
-                decided.getUpdatedAt());
+                decided.getUpdatedAt(), rejectReason);
         CompletableFuture<Void> done = (approve
                 ? publishRequests(decided, bulk.getRequester()).thenCompose(v -> record(decided))
                 : record(decided)).thenCompose(v -> publisher.publish(topics.audit(), audit.getRequestId(), audit))
                 .thenApply(v -> null);
-        problems.reply(ctx, done.whenComplete((v, e) -> deciding.remove(bulk.getBulkId())).thenApply(v -> {
+        return done.whenComplete((v, e) -> deciding.remove(bulk.getBulkId())).thenApply(v -> {
             LOG.info("bulk deletion decided bulkId={} status={}", bulk.getBulkId(), decided.getStatus());
             return summary(decided);
-        }), 200);
+        });
     }
 
     public void get(Context ctx) {
         Principal p = Access.require(ctx, Permission.READ);
-        BulkDeletion bulk = find(p, ctx.pathParam("bulkId"));
+        ctx.json(details(p, ctx.pathParam("bulkId")));
+    }
+
+    /** The {@code GET /v1/bulk-deletions/{bulkId}} body: the bulk, its progress by status and each request. */
+    public Map<String, Object> details(Principal p, String bulkId) {
+        Access.check(p, Permission.READ);
+        BulkDeletion bulk = find(p, bulkId);
         Map<String, Integer> progress = new TreeMap<>();
         List<Map<String, Object>> requests = new ArrayList<>();
         for (int i = 0; i < bulk.getRequestIds().size(); i++) {
@@ -178,7 +216,13 @@ public final class BulkRoutes {
         body.put("total", bulk.getRequestIds().size());
         body.put("progress", progress);
         body.put("requests", requests);
-        ctx.json(body);
+        return body;
+    }
+
+    /** The caller's tenant's bulk deletions, newest first, at most {@code limit}. */
+    public List<BulkDeletion> recent(Principal p, int limit) {
+        Access.check(p, Permission.READ);
+        return bulks.recent(p.tenant(), limit);
     }
 
     private CompletableFuture<Void> publishRequests(BulkDeletion bulk, String actor) {

@@ -23,6 +23,14 @@ public final class BulkStore {
         byId.merge(bulkId, b, (old, neu) -> neu.getUpdatedAt().isBefore(old.getUpdatedAt()) ? old : neu);
     }
 
+    /** One tenant's bulks, newest first (a scan of every bulk: they are few). */
+    public java.util.List<BulkDeletion> recent(String tenant, int limit) {
+        return byId.values().stream().filter(b -> b.getTenant().equals(tenant))
+                .sorted(java.util.Comparator.comparing(BulkDeletion::getCreatedAt).reversed()
+                        .thenComparing(BulkDeletion::getBulkId))
+                .limit(limit).toList();
+    }
+
     public Optional<BulkDeletion> find(String tenant, String bulkId) {
         BulkDeletion b = byId.get(bulkId);
         return b != null && b.getTenant().equals(tenant) ? Optional.of(b) : Optional.empty();

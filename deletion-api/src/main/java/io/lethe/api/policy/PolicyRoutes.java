@@ -1,5 +1,6 @@
 package io.lethe.api.policy;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.lethe.api.Publisher;
 import io.lethe.api.auth.Access;
@@ -19,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,8 +57,13 @@ public final class PolicyRoutes {
     }
 
     public void get(Context ctx) {
-        Principal p = Access.require(ctx, Permission.POLICY_READ);
-        ctx.json(store.find(p.tenant()).map(PolicyRoutes::json).orElse(Map.of("mode", PolicyMode.KEEP_FOREVER.name())));
+        ctx.json(current(Access.require(ctx, Permission.POLICY_READ)));
+    }
+
+    /** The {@code GET /v1/retention-policy} body: mode, days, updatedBy, updatedAt (KEEP_FOREVER when none was set). */
+    public Map<String, Object> current(Principal p) {
+        Access.check(p, Permission.POLICY_READ);
+        return store.find(p.tenant()).map(PolicyRoutes::json).orElse(Map.of("mode", PolicyMode.KEEP_FOREVER.name()));
     }
 
     public void put(Context ctx) {
@@ -65,8 +72,16 @@ public final class PolicyRoutes {
         if (dryRunParam != null && !dryRunParam.equals("true") && !dryRunParam.equals("false")) {
             throw ProblemException.invalid("dryRun", "must be true or false");
         }
-        boolean dryRun = "true".equals(dryRunParam);
-        Fields f = new Fields(bodies.read(ctx, JsonBodies.DEFAULT_LIMIT), FIELDS);
+        problems.reply(ctx, change(p, bodies.read(ctx, JsonBodies.DEFAULT_LIMIT), "true".equals(dryRunParam)), 200);
+    }
+
+    /**
+     * Previews ({@code dryRun}: {@code {"wouldExpire": n}}) or applies a policy change on behalf
+     * of {@code p}; the JSON route and the console both come here.
+     */
+    public CompletableFuture<Map<String, Object>> change(Principal p, ObjectNode json, boolean dryRun) {
+        Access.check(p, Permission.POLICY_WRITE);
+        Fields f = new Fields(json, FIELDS);
         PolicyMode mode = f.enumValue("mode", PolicyMode.class, EnumSet.allOf(PolicyMode.class), true);
         Integer days = null;
         if (mode == PolicyMode.DELETE_AFTER_DAYS) {
@@ -79,8 +94,7 @@ public final class PolicyRoutes {
         PolicyChange change = mode == PolicyMode.KEEP_FOREVER ? new PolicyChange.KeepForever() : new PolicyChange.DeleteAfterDays(days);
         long wouldExpire = change.wouldExpire(p.tenant(), preview);
         if (dryRun) {
-            ctx.json(Map.of("wouldExpire", wouldExpire));
-            return;
+            return CompletableFuture.completedFuture(Map.of("wouldExpire", wouldExpire));
         }
         if (wouldExpire > CONFIRM_ABOVE && (confirm == null || confirm != wouldExpire)) {
             throw new ProblemException(ProblemType.CONFIRMATION_REQUIRED, "this policy would expire " + wouldExpire
@@ -90,12 +104,12 @@ public final class PolicyRoutes {
         RetentionPolicy policy = RetentionPolicy.newBuilder().setTenant(p.tenant()).setMode(change.mode()).setDays(change.days())
                 .setUpdatedBy(p.subject()).setUpdatedAt(clock.instant()).build();
         var audit = io.lethe.api.audit.AdminAudit.policyChanged(p.tenant(), p.subject(), policy.getUpdatedAt());
-        problems.reply(ctx, publisher.publish(topics.retentionPolicies(), p.tenant(), policy)
+        return publisher.publish(topics.retentionPolicies(), p.tenant(), policy)
                 .thenCompose(v -> publisher.publish(topics.audit(), audit.getRequestId(), audit)).thenApply(v -> {
             store.apply(p.tenant(), policy);
             LOG.info("retention policy changed mode={} days={} wouldExpire={}", policy.getMode(), policy.getDays(), wouldExpire);
             return json(policy);
-        }), 200);
+        });
     }
 
     private static Map<String, Object> json(RetentionPolicy p) {

@@ -1,5 +1,6 @@
 package io.lethe.api.requests;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.lethe.api.Publisher;
 import io.lethe.api.auth.Access;
@@ -69,32 +70,37 @@ public final class RequestRoutes {
     public void create(Context ctx) {
         Principal p = Access.require(ctx, Permission.CREATE);
         String key = ctx.header("Idempotency-Key");
-        if (key != null) {
-            String problem = Ids.problem(key);
-            if (problem != null) {
-                throw ProblemException.invalid("Idempotency-Key", problem);
-            }
-        }
-        CreateRequest body = CreateRequest.parse(bodies.read(ctx, JsonBodies.DEFAULT_LIMIT));
+        checkKey(key);
+        problems.reply(ctx, submit(p, key, bodies.read(ctx, JsonBodies.DEFAULT_LIMIT)), 202);
+    }
+
+    /**
+     * Validates and publishes one request on behalf of {@code p} (the JSON route and the console
+     * both come here). Throws {@link ProblemException} for invalid input; the future completes
+     * with the 202 body once the broker acknowledged, or with a {@link ProblemException}.
+     *
+     * @param key the Idempotency-Key, or null
+     */
+    public CompletableFuture<Map<String, Object>> submit(Principal p, String key, ObjectNode json) {
+        Access.check(p, Permission.CREATE);
+        checkKey(key);
+        CreateRequest body = CreateRequest.parse(json);
         String hash = body.hash();
         if (key == null) {
-            problems.reply(ctx, publish(p, body, hash, UUID.randomUUID().toString()), 202);
-            return;
+            return publish(p, body, hash, UUID.randomUUID().toString());
         }
         String requestId = UUID.nameUUIDFromBytes(("idempotency\u0000" + p.tenant() + "\u0000" + key)
                 .getBytes(StandardCharsets.UTF_8)).toString();
         DeletionStatus existing = store.find(p.tenant(), requestId).orElse(null);
         if (existing != null) {
             requireSameBody(hash, hashOf(existing));
-            problems.reply(ctx, CompletableFuture.completedFuture(StatusJson.accepted(requestId, existing.getDueAt())), 202);
-            return;
+            return CompletableFuture.completedFuture(StatusJson.accepted(requestId, existing.getDueAt()));
         }
         CompletableFuture<Map<String, Object>> mine = new CompletableFuture<>();
         InFlight running = inFlight.putIfAbsent(requestId, new InFlight(hash, mine));
         if (running != null) {
             requireSameBody(hash, running.hash());
-            problems.reply(ctx, running.reply(), 202);
-            return;
+            return running.reply();
         }
         publish(p, body, hash, requestId).whenComplete((ok, error) -> {
             inFlight.remove(requestId);
@@ -104,7 +110,16 @@ public final class RequestRoutes {
                 mine.complete(ok);
             }
         });
-        problems.reply(ctx, mine, 202);
+        return mine;
+    }
+
+    private static void checkKey(String key) {
+        if (key != null) {
+            String problem = Ids.problem(key);
+            if (problem != null) {
+                throw ProblemException.invalid("Idempotency-Key", problem);
+            }
+        }
     }
 
     private static void requireSameBody(String hash, String earlier) {
@@ -142,22 +157,32 @@ public final class RequestRoutes {
 
     public void list(Context ctx) {
         Principal p = Access.require(ctx, Permission.READ);
-        String customerId = ctx.queryParam("customerId");
+        StatusStore.Page page = list(p, ctx.queryParam("customerId"), ctx.queryParam("status"), ctx.queryParam("limit"),
+                ctx.queryParam("cursor"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("items", StatusJson.all(page.items()));
+        body.put("nextCursor", page.next() == null ? null : page.next().cursor());
+        ctx.json(body);
+    }
+
+    /** One page of the caller's tenant's requests; every argument may be null (no filter, default size, first page). */
+    public StatusStore.Page list(Principal p, String customerId, String statusName, String limitParam, String cursor) {
+        Access.check(p, Permission.READ);
         if (customerId != null && Ids.problem(customerId) != null) {
             throw ProblemException.invalid("customerId", Ids.problem(customerId));
         }
         RequestStatus status = null;
-        if (ctx.queryParam("status") != null) {
+        if (statusName != null) {
             try {
-                status = RequestStatus.valueOf(ctx.queryParam("status"));
+                status = RequestStatus.valueOf(statusName);
             } catch (IllegalArgumentException e) {
                 throw ProblemException.invalid("status", "must be a request status such as ACCEPTED or FAILED");
             }
         }
         int limit = DEFAULT_LIMIT;
-        if (ctx.queryParam("limit") != null) {
+        if (limitParam != null) {
             try {
-                limit = Integer.parseInt(ctx.queryParam("limit"));
+                limit = Integer.parseInt(limitParam);
             } catch (NumberFormatException e) {
                 limit = -1;
             }
@@ -166,20 +191,22 @@ public final class RequestRoutes {
             }
         }
         StatusStore.Position after = null;
-        if (ctx.queryParam("cursor") != null) {
-            after = StatusStore.Position.ofCursor(ctx.queryParam("cursor"))
+        if (cursor != null) {
+            after = StatusStore.Position.ofCursor(cursor)
                     .orElseThrow(() -> ProblemException.invalid("cursor", "not a cursor returned by this API"));
         }
-        StatusStore.Page page = store.list(p.tenant(), customerId, status, limit, after);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("items", StatusJson.all(page.items()));
-        body.put("nextCursor", page.next() == null ? null : page.next().cursor());
-        ctx.json(body);
+        return store.list(p.tenant(), customerId, status, limit, after);
     }
 
     public void retry(Context ctx) {
         Principal p = Access.require(ctx, Permission.RETRY);
-        DeletionStatus s = find(p, ctx.pathParam("requestId"));
+        problems.reply(ctx, retry(p, ctx.pathParam("requestId")), 202);
+    }
+
+    /** Redrives a FAILED request on behalf of {@code p}; the JSON route and the console both come here. */
+    public CompletableFuture<Map<String, Object>> retry(Principal p, String requestId) {
+        Access.check(p, Permission.RETRY);
+        DeletionStatus s = find(p, requestId);
         if (s.getStatus() != RequestStatus.FAILED) {
             throw new ProblemException(ProblemType.INVALID_STATE, "only a FAILED request can be retried; this one is " + s.getStatus());
         }
@@ -188,14 +215,16 @@ public final class RequestRoutes {
                 .setScope(s.getScope()).setItemId(s.getItemId()).setReason(s.getReason()).setRegulation(s.getRegulation())
                 .setActor(p.subject()).setRequestedAt(s.getRequestedAt()).setDueAt(s.getDueAt())
                 .setBulkId(s.getBulkId()).setRedrive(true).setRequestHash(s.getRequestHash()).build();
-        problems.reply(ctx, publisher.publish(topics.deletionRequests(), Topics.subjectKey(s.getTenant(), s.getCustomerId()), redrive)
+        return publisher.publish(topics.deletionRequests(), Topics.subjectKey(s.getTenant(), s.getCustomerId()), redrive)
                 .thenApply(acked -> {
                     LOG.info("deletion request redriven requestId={}", s.getRequestId());
                     return StatusJson.accepted(s.getRequestId(), s.getDueAt());
-                }), 202);
+                });
     }
 
-    private DeletionStatus find(Principal p, String requestId) {
+    /** The caller's tenant's request, or 404 (another tenant's request is indistinguishable from a missing one). */
+    public DeletionStatus find(Principal p, String requestId) {
+        Access.check(p, Permission.READ);
         if (Ids.problem(requestId) != null) {
             throw ProblemException.invalid("requestId", Ids.problem(requestId));
         }

@@ -107,6 +107,67 @@ public final class StatusStore {
         return new Page(items, null);
     }
 
+    /**
+     * How many of a tenant's requests are in each status, plus {@code OVERDUE}: open
+     * (not COMPLETED, FAILED or REJECTED) and past {@code dueAt} at {@code now}. One scan of the tenant.
+     */
+    public Map<String, Long> counts(String tenant, java.time.Instant now) {
+        Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        for (RequestStatus st : RequestStatus.values()) {
+            counts.put(st.name(), 0L);
+        }
+        counts.put(OVERDUE, 0L);
+        ConcurrentSkipListMap<Position, String> index = byTenant.get(tenant);
+        if (index != null) {
+            for (String id : index.values()) {
+                DeletionStatus s = byId.get(id);
+                if (s != null) {
+                    counts.merge(s.getStatus().name(), 1L, Long::sum);
+                    if (overdue(s, now)) {
+                        counts.merge(OVERDUE, 1L, Long::sum);
+                    }
+                }
+            }
+        }
+        return counts;
+    }
+
+    /** The pseudo-status of {@link #counts}. */
+    public static final String OVERDUE = "OVERDUE";
+
+    /** Still open and past its due date. */
+    public static boolean overdue(DeletionStatus s, java.time.Instant now) {
+        return s.getDueAt() != null && now.isAfter(s.getDueAt()) && !terminal(s.getStatus());
+    }
+
+    public static boolean terminal(RequestStatus s) {
+        return s == RequestStatus.COMPLETED || s == RequestStatus.FAILED || s == RequestStatus.REJECTED;
+    }
+
+    /** Newest first: the last {@code limit} entries before {@code before} (exclusive; null = from the newest). */
+    public Page listNewestFirst(String tenant, String customerId, RequestStatus status, int limit, Position before) {
+        ConcurrentSkipListMap<Position, String> index = byTenant.get(tenant);
+        if (index == null) {
+            return new Page(List.of(), null);
+        }
+        var view = (before == null ? index : index.headMap(before, false)).descendingMap();
+        List<DeletionStatus> items = new ArrayList<>();
+        Position last = null;
+        for (var e : view.entrySet()) {
+            DeletionStatus s = byId.get(e.getValue());
+            if (s == null || (customerId != null && !customerId.equals(s.getCustomerId()))
+                    || (status != null && status != s.getStatus())) {
+                continue;
+            }
+            if (items.size() == limit) {
+                return new Page(items, last);
+            }
+            items.add(s);
+            last = e.getKey();
+        }
+        return new Page(items, null);
+    }
+
     private ConcurrentSkipListMap<Position, String> index(String tenant) {
         return byTenant.computeIfAbsent(tenant, t -> new ConcurrentSkipListMap<>());
     }

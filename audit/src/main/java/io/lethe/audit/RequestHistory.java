@@ -1,4 +1,4 @@
-package io.lethe.cli.audit;
+package io.lethe.audit;
 
 import io.lethe.events.AuditEvent;
 import io.lethe.events.AuditType;
@@ -17,18 +17,21 @@ import java.util.Optional;
  * @param requestId the request
  * @param events    its events, oldest first
  */
-record RequestHistory(String requestId, List<AuditEvent> events) {
+public record RequestHistory(String requestId, List<AuditEvent> events) {
 
     /** Where a request stands after its last lifecycle event. */
-    enum Status { ACCEPTED, IN_PROGRESS, COMPLETED, FAILED, NOT_ACCEPTED }
+    public enum Status { ACCEPTED, IN_PROGRESS, COMPLETED, FAILED, NOT_ACCEPTED }
 
-    RequestHistory {
+    public RequestHistory {
         Objects.requireNonNull(requestId, "requestId");
         events = List.copyOf(events);
+        if (events.isEmpty()) {
+            throw new IllegalArgumentException("a request history has at least one event");
+        }
     }
 
     /** Groups events by requestId, keeping the order of each request's first event. */
-    static List<RequestHistory> group(List<AuditEvent> events) {
+    public static List<RequestHistory> group(List<AuditEvent> events) {
         Map<String, List<AuditEvent>> byRequest = new LinkedHashMap<>();
         for (AuditEvent e : events) {
             byRequest.computeIfAbsent(e.getRequestId(), k -> new ArrayList<>()).add(e);
@@ -36,16 +39,16 @@ record RequestHistory(String requestId, List<AuditEvent> events) {
         return byRequest.entrySet().stream().map(en -> new RequestHistory(en.getKey(), en.getValue())).toList();
     }
 
-    AuditEvent first() {
+    public AuditEvent first() {
         return events.get(0);
     }
 
-    Optional<AuditEvent> accepted() {
+    public Optional<AuditEvent> accepted() {
         return events.stream().filter(e -> e.getType() == AuditType.ACCEPTED).findFirst();
     }
 
     /** The last ACCEPTED, REDRIVEN, COMPLETED or FAILED event. */
-    Optional<AuditEvent> lastLifecycle() {
+    public Optional<AuditEvent> lastLifecycle() {
         AuditEvent last = null;
         for (AuditEvent e : events) {
             switch (e.getType()) {
@@ -57,7 +60,7 @@ record RequestHistory(String requestId, List<AuditEvent> events) {
         return Optional.ofNullable(last);
     }
 
-    Status status() {
+    public Status status() {
         return lastLifecycle().map(e -> switch (e.getType()) {
             case COMPLETED -> Status.COMPLETED;
             case FAILED -> Status.FAILED;
@@ -67,29 +70,29 @@ record RequestHistory(String requestId, List<AuditEvent> events) {
     }
 
     /** The COMPLETED event that ends the history, if it ends completed. */
-    Optional<AuditEvent> completed() {
+    public Optional<AuditEvent> completed() {
         return lastLifecycle().filter(e -> e.getType() == AuditType.COMPLETED);
     }
 
     /** Due date: from ACCEPTED, else from any event that carries one. */
-    Optional<Instant> dueAt() {
+    public Optional<Instant> dueAt() {
         return accepted().map(AuditEvent::getDueAt).or(() -> events.stream().map(AuditEvent::getDueAt)
                 .filter(Objects::nonNull).findFirst());
     }
 
-    Optional<Instant> requestedAt() {
+    public Optional<Instant> requestedAt() {
         return accepted().map(AuditEvent::getRequestedAt).or(() -> events.stream().map(AuditEvent::getRequestedAt)
                 .filter(Objects::nonNull).findFirst());
     }
 
     /** Data types the request needed: ACCEPTED's list, else the COMPLETED/FAILED event's. */
-    List<String> requiredDataTypes() {
+    public List<String> requiredDataTypes() {
         Optional<List<String>> fromAccepted = accepted().map(AuditEvent::getRequiredDataTypes).filter(l -> !l.isEmpty());
         return fromAccepted.or(() -> lastLifecycle().map(AuditEvent::getRequiredDataTypes)).orElse(List.of());
     }
 
     /** TASK_RESULT events of one data type, oldest first. */
-    List<AuditEvent> results(String dataType) {
+    public List<AuditEvent> results(String dataType) {
         return events.stream().filter(e -> e.getType() == AuditType.TASK_RESULT && dataType.equals(e.getDataType())).toList();
     }
 }

@@ -1,8 +1,8 @@
-package io.lethe.cli.audit;
+package io.lethe.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lethe.cli.audit.PiiScanner.Kind;
+import io.lethe.audit.PiiScanner.Kind;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

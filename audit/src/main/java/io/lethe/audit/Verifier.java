@@ -1,7 +1,7 @@
-package io.lethe.cli.audit;
+package io.lethe.audit;
 
-import io.lethe.cli.audit.PiiScanner.Finding;
-import io.lethe.cli.audit.Violation.Rule;
+import io.lethe.audit.PiiScanner.Finding;
+import io.lethe.audit.Violation.Rule;
 import io.lethe.events.AuditEvent;
 import io.lethe.events.AuditType;
 import io.lethe.events.TaskStatus;
@@ -14,7 +14,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The checks of {@code lethe audit verify}, over a stream of audit records:
+ * The checks of {@code lethe audit verify}, over a stream of audit records (see
+ * {@link #verifyEvents} for events known only in decoded form):
  * <ol>
  *   <li>every ACCEPTED request reached COMPLETED or FAILED, or is still before its due date
  *       (a REDRIVEN request is open again);</li>
@@ -28,7 +29,7 @@ import java.util.regex.Pattern;
  * as records stream by. Records that do not decode are reported whatever the tenant filter,
  * since their tenant cannot be known.
  */
-final class Verifier {
+public final class Verifier {
 
     private static final Pattern PRINTABLE_ID = Pattern.compile("[A-Za-z0-9._:/@+-]{1,200}");
 
@@ -38,43 +39,79 @@ final class Verifier {
     private final List<AuditEvent> events = new ArrayList<>();
     private final List<Violation> violations = new ArrayList<>();
 
-    Verifier(String tenant, Instant now, PiiScanner pii) {
+    /**
+     * @param tenant only this tenant's events, or null for every tenant
+     * @param now    the time due dates are judged at
+     * @param pii    the scanner, with the operator's denylist
+     */
+    public Verifier(String tenant, Instant now, PiiScanner pii) {
         this.tenant = tenant;
         this.now = now;
         this.pii = pii;
     }
 
-    void accept(AuditLog.Entry entry) {
-        if (entry instanceof AuditLog.Decoded d) {
-            AuditEvent e = d.event();
-            if (tenant != null && !tenant.equals(e.getTenant())) {
-                return;
-            }
-            events.add(e);
-            String where = "event " + e.getEventId() + " (" + e.getType() + ")";
-            List<Finding> found = new ArrayList<>();
-            for (Finding f : pii.scanRecord(e)) {
-                found.add(new Finding(f.kind(), where + " field " + f.where(), f.hint()));
-            }
-            // the raw bytes add only what the fields did not show (e.g. data in a field this reader drops)
-            Set<String> seen = new HashSet<>();
-            found.forEach(f -> seen.add(f.kind() + f.hint()));
-            for (Finding f : rawFindings(entry)) {
-                if (seen.add(f.kind() + f.hint())) {
-                    found.add(f);
-                }
-            }
-            found.forEach(f -> violations.add(piiViolation(e.getRequestId(), f)));
-        } else if (entry instanceof AuditLog.Undecodable u) {
-            List<Finding> found = rawFindings(entry);
+    /**
+     * Rules (a) to (c) over decoded events alone, for a caller that holds events rather than
+     * topic records (the console's in-memory index). Runs the same checks as {@link #accept(AuditRecord)}
+     * except the scan of raw bytes: there are none to scan, and re-encoding the events would
+     * only show their fields again. So it cannot see data in fields this reader's schema drops,
+     * and never reports {@link Rule#UNDECODABLE}: a record that did not decode never became an
+     * event. The PII scan has no denylist; see the overload to pass one.
+     *
+     * @param tenant only this tenant's events, or null for every tenant
+     * @param now    the time due dates are judged at
+     * @param events the events, each request's in log order
+     * @return every violation, sorted by request and rule
+     */
+    public static List<Violation> verifyEvents(String tenant, Instant now, List<AuditEvent> events) {
+        return verifyEvents(tenant, now, events, new PiiScanner(List.of()));
+    }
+
+    /** {@link #verifyEvents(String, Instant, List)} with a scanner that carries a denylist. */
+    public static List<Violation> verifyEvents(String tenant, Instant now, List<AuditEvent> events, PiiScanner pii) {
+        Verifier v = new Verifier(tenant, now, pii);
+        events.forEach(e -> v.accept(e, null));
+        return v.finish();
+    }
+
+    /** One record of the audit topic, in log order. */
+    public void accept(AuditRecord record) {
+        if (record instanceof AuditRecord.Decoded d) {
+            accept(d.event(), d);
+        } else if (record instanceof AuditRecord.Undecodable u) {
+            List<Finding> found = rawFindings(u);
             String id = keyForDisplay(u.key(), found);
             violations.add(new Violation(id, Rule.UNDECODABLE, at(u) + ": " + u.error()));
             found.forEach(f -> violations.add(piiViolation(id, f)));
         }
     }
 
+    /** @param record the record {@code e} was decoded from, or null when there are no raw bytes to scan */
+    private void accept(AuditEvent e, AuditRecord record) {
+        if (tenant != null && !tenant.equals(e.getTenant())) {
+            return;
+        }
+        events.add(e);
+        String where = "event " + e.getEventId() + " (" + e.getType() + ")";
+        List<Finding> found = new ArrayList<>();
+        for (Finding f : pii.scanRecord(e)) {
+            found.add(new Finding(f.kind(), where + " field " + f.where(), f.hint()));
+        }
+        if (record != null) {
+            // the raw bytes add only what the fields did not show (e.g. data in a field this reader drops)
+            Set<String> seen = new HashSet<>();
+            found.forEach(f -> seen.add(f.kind() + f.hint()));
+            for (Finding f : rawFindings(record)) {
+                if (seen.add(f.kind() + f.hint())) {
+                    found.add(f);
+                }
+            }
+        }
+        found.forEach(f -> violations.add(piiViolation(e.getRequestId(), f)));
+    }
+
     /** Runs the per-request checks and returns every violation, sorted by request and rule. */
-    List<Violation> finish() {
+    public List<Violation> finish() {
         List<Violation> out = new ArrayList<>(violations);
         for (RequestHistory h : RequestHistory.group(events)) {
             out.addAll(checkRequest(h, now));
@@ -84,16 +121,17 @@ final class Verifier {
     }
 
     /** Deletion requests seen; administrative histories (policy changes, bulk decisions) are not counted. */
-    int requestCount() {
+    public int requestCount() {
         return (int) RequestHistory.group(events).stream().filter(h -> h.status() != RequestHistory.Status.NOT_ACCEPTED).count();
     }
 
-    int eventCount() {
+    /** Events of the selected tenant seen so far. */
+    public int eventCount() {
         return events.size();
     }
 
     /** Rules (a) and (b) for one request. */
-    static List<Violation> checkRequest(RequestHistory h, Instant now) {
+    public static List<Violation> checkRequest(RequestHistory h, Instant now) {
         List<Violation> out = new ArrayList<>();
         RequestHistory.Status status = h.status();
         boolean accepted = h.accepted().isPresent();
@@ -142,12 +180,12 @@ final class Verifier {
     }
 
     /** True when a COMPLETED request passes rule (b): what the report calls verified. */
-    static boolean deletionVerified(RequestHistory h) {
+    public static boolean deletionVerified(RequestHistory h) {
         return h.completed().isPresent() && h.accepted().isPresent()
                 && checkCompleted(h, h.completed().get()).isEmpty();
     }
 
-    private List<Finding> rawFindings(AuditLog.Entry e) {
+    private List<Finding> rawFindings(AuditRecord e) {
         List<Finding> out = new ArrayList<>(pii.scanBytes(at(e) + " key", e.key(), 0));
         byte[] v = e.raw();
         // skip the single-object header: its 8 fingerprint bytes are noise, not text
@@ -156,7 +194,7 @@ final class Verifier {
         return out;
     }
 
-    private static String at(AuditLog.Entry e) {
+    private static String at(AuditRecord e) {
         return "record " + e.partition() + "@" + e.offset();
     }
 

@@ -1,4 +1,4 @@
-package io.lethe.cli.audit;
+package io.lethe.audit;
 
 /**
  * One broken promise found in the audit trail.
@@ -7,9 +7,9 @@ package io.lethe.cli.audit;
  * @param rule      which check failed
  * @param detail    what exactly, for a human; never the personal data itself
  */
-record Violation(String requestId, Rule rule, String detail) implements Comparable<Violation> {
+public record Violation(String requestId, Rule rule, String detail) implements Comparable<Violation> {
 
-    enum Rule {
+    public enum Rule {
         /** accepted, past its due date, and neither COMPLETED nor FAILED */
         NOT_FINISHED_BY_DUE_DATE,
         /** COMPLETED without a SUCCEEDED task result for a required data type */
@@ -31,7 +31,8 @@ record Violation(String requestId, Rule rule, String detail) implements Comparab
         return c != 0 ? c : rule.compareTo(o.rule) != 0 ? rule.compareTo(o.rule) : detail.compareTo(o.detail);
     }
 
-    String line() {
+    /** Tab-separated: requestId, rule, detail. */
+    public String line() {
         return requestId + "\t" + rule + "\t" + detail;
     }
 }

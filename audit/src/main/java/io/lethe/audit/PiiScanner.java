@@ -1,4 +1,4 @@
-package io.lethe.cli.audit;
+package io.lethe.audit;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,12 +20,12 @@ import org.apache.avro.generic.IndexedRecord;
  * an id like {@code cust-000123}); UUIDs and ISO dates are ignored. It will miss a name
  * that is not on the denylist, and may flag a free-standing 7-digit number.
  */
-final class PiiScanner {
+public final class PiiScanner {
 
-    enum Kind { EMAIL, PHONE, DENYLISTED }
+    public enum Kind { EMAIL, PHONE, DENYLISTED }
 
     /** @param where the field or byte range  @param hint a masked form of what was found */
-    record Finding(Kind kind, String where, String hint) {
+    public record Finding(Kind kind, String where, String hint) {
     }
 
     private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
@@ -38,13 +38,14 @@ final class PiiScanner {
 
     private final List<String> denylist;
 
-    PiiScanner(List<String> denylist) {
+    /** @param denylist strings that must appear nowhere, matched case-insensitively; blank entries are ignored */
+    public PiiScanner(List<String> denylist) {
         this.denylist = denylist.stream().map(String::trim).filter(s -> !s.isEmpty())
                 .map(s -> s.toLowerCase(Locale.ROOT)).toList();
     }
 
     /** Every string in a record, its arrays, maps and nested records. Enum symbols are schema, not data. */
-    List<Finding> scanRecord(IndexedRecord record) {
+    public List<Finding> scanRecord(IndexedRecord record) {
         List<Finding> out = new ArrayList<>();
         walk("", record, out);
         return out;
@@ -74,7 +75,7 @@ final class PiiScanner {
      * Raw record bytes, read as UTF-8 with binary runs as separators: catches PII in records
      * that do not decode and in anything the reader schema does not show.
      */
-    List<Finding> scanBytes(String where, byte[] bytes, int from) {
+    public List<Finding> scanBytes(String where, byte[] bytes, int from) {
         if (bytes == null || bytes.length <= from) {
             return List.of();
         }
@@ -82,7 +83,8 @@ final class PiiScanner {
         return scanText(where, NOT_PRINTABLE.matcher(text).replaceAll("\u0000"));
     }
 
-    List<Finding> scanText(String where, String text) {
+    /** One text, {@code where} naming it in the findings. */
+    public List<Finding> scanText(String where, String text) {
         List<Finding> out = new ArrayList<>();
         Matcher email = EMAIL.matcher(text);
         while (email.find()) {

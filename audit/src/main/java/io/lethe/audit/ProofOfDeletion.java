@@ -1,4 +1,4 @@
-package io.lethe.cli.audit;
+package io.lethe.audit;
 
 import io.lethe.events.AuditEvent;
 import io.lethe.events.AuditType;
@@ -7,7 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One line of {@code lethe audit report}: what was asked, when, and what was erased.
+ * What was asked, when, and what was erased, for one request: a line of {@code lethe audit
+ * report}, a row of the console's report, one {@link ProofDocument}.
  *
  * @param completedAt when the request was COMPLETED (null while open or FAILED)
  * @param onTime      completedAt at or before dueAt; null when not completed or no due date
@@ -15,20 +16,21 @@ import java.util.List;
  * @param verified    COMPLETED and every required data type has a SUCCEEDED result with residual 0
  * @param dataTypes   one entry per required data type (and any other type with results)
  */
-record ProofOfDeletion(String requestId, String tenant, String customerId, String scope, String itemId, String regulation,
-                       String reason, Instant requestedAt, Instant completedAt, Instant dueAt, Boolean onTime,
-                       String status, boolean verified, List<DataTypeCounts> dataTypes) {
+public record ProofOfDeletion(String requestId, String tenant, String customerId, String scope, String itemId,
+                              String regulation, String reason, Instant requestedAt, Instant completedAt, Instant dueAt,
+                              Boolean onTime, String status, boolean verified, List<DataTypeCounts> dataTypes) {
 
     /**
      * What the erasers reported for one data type. Row and blob counts add up every attempt
      * (a retry after a partial failure erases the rest); residual and status are the latest
      * result's.
      */
-    record DataTypeCounts(String dataType, String taskStatus, int results, long rowsScrubbed, long rowsDeleted,
-                          long blobsDeleted, Long residual) {
+    public record DataTypeCounts(String dataType, String taskStatus, int results, long rowsScrubbed, long rowsDeleted,
+                                 long blobsDeleted, Long residual) {
     }
 
-    static ProofOfDeletion of(RequestHistory h) {
+    /** The proof for one request's history; {@code verified} is {@link Verifier#deletionVerified}. */
+    public static ProofOfDeletion of(RequestHistory h) {
         AuditEvent f = h.accepted().orElse(h.first());
         Instant completedAt = h.completed().map(AuditEvent::getOccurredAt).orElse(null);
         Instant dueAt = h.dueAt().orElse(null);
