@@ -58,6 +58,8 @@ public final class DevCommand implements Callable<Integer> {
                 System.out.printf("  %-30s %s%n", k, v);
             }
         });
+        System.out.printf("%nOpen the compliance console: %s%n  (dev sign-in: tenant demo, any user name, role compliance_admin)%n",
+                env.consoleUrl());
         System.out.printf("%nDev token (tenant demo, roles compliance_admin,privacy_officer):%n%s%n", env.token());
         System.out.printf("%nSettings written to %s; try:%n  source %s%n"
                 + "  curl -s -X POST $LETHE_API_URL/v1/deletion-requests -H \"Authorization: Bearer $LETHE_DEV_TOKEN\" "

@@ -110,6 +110,8 @@ public final class DevEnvironment implements AutoCloseable {
             c.put(RetentionScanner.HTTP_HOST, "127.0.0.1");
             c.put(RetentionScanner.HTTP_PORT, Integer.toString(o.scannerPort()));
             c.put("auth.dev.key.dir", dir.resolve("dev-keys").toString());
+            // the console's dev sign-in form; lethe dev is never production
+            c.put("auth.dev.mode", "true");
             c.put("worker.instance.id", "dev-worker");
             c.put(RetentionScanner.INSTANCE_ID, "dev-scanner");
             String appSuffix = o.topicPrefix().equals(Topics.DEFAULT_PREFIX) ? "" : "-" + o.topicPrefix().replaceAll("[^A-Za-z0-9]", "");
@@ -146,6 +148,8 @@ public final class DevEnvironment implements AutoCloseable {
             String apiUrl = "http://127.0.0.1:" + api.port();
             Map<String, String> env = new LinkedHashMap<>();
             env.put("LETHE_API_URL", apiUrl);
+            // localhost, not 127.0.0.1: browsers treat it as a secure context, so the Secure session cookie works over http
+            env.put("LETHE_CONSOLE_URL", "http://localhost:" + api.port() + "/console/");
             env.put("LETHE_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
             env.put("LETHE_TOPIC_PREFIX", o.topicPrefix());
             env.put("LETHE_JDBC_URL", jdbcUrl);
@@ -206,6 +210,10 @@ public final class DevEnvironment implements AutoCloseable {
 
     public String apiUrl() {
         return devEnv.get("LETHE_API_URL");
+    }
+
+    public String consoleUrl() {
+        return devEnv.get("LETHE_CONSOLE_URL");
     }
 
     public String token() {

@@ -76,7 +76,7 @@ import org.slf4j.LoggerFactory;
  * <p>Security: an encrypted session cookie ({@link SessionCookies}); a synchronizer CSRF token
  * on every POST plus an Origin check; a strict Content-Security-Policy (scripts and styles only
  * from this origin, nothing inline), {@code frame-ancestors 'none'}, {@code nosniff},
- * {@code no-referrer} and {@code no-store} on every console response.
+ * {@code Referrer-Policy: same-origin} and {@code no-store} on every console response.
  *
  * <p>Sign-in: OpenID Connect ({@link OidcClient}) when {@code console.oidc.*} is configured;
  * the dev form only when {@code auth.dev.mode=true} (its routes are not even registered
@@ -135,8 +135,9 @@ public final class Console {
 
     /** Registers every console route on {@code app}: the one place they are declared. */
     public void register(Javalin app) {
-        app.before("/console", this::frame);
-        app.before("/console/*", this::frame);
+        // only for routes that exist: an unregistered route (the dev sign-in outside dev mode) stays a plain 404
+        app.beforeMatched("/console", this::frame);
+        app.beforeMatched("/console/*", this::frame);
         app.get("/console", ctx -> ctx.redirect("/console/requests"));
         app.get("/console/", ctx -> ctx.redirect("/console/requests"));
         app.get("/console/assets/{file}", this::asset);
@@ -171,7 +172,8 @@ public final class Console {
         ctx.header("Content-Security-Policy", CSP);
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("X-Frame-Options", "DENY");
-        ctx.header("Referrer-Policy", "no-referrer");
+        // same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on our own form posts
+        ctx.header("Referrer-Policy", "same-origin");
         ctx.header("Cache-Control", "no-store");
         if (ctx.path().startsWith("/console/assets/")) {
             return;

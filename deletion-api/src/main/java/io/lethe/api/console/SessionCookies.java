@@ -103,7 +103,20 @@ public final class SessionCookies {
 
     /** The request's session, or a fresh anonymous one when it has none or it lapsed. */
     public Loaded load(Context ctx) {
-        String raw = ctx.cookie(NAME);
+        return load(ctx.cookie(NAME));
+    }
+
+    /** For tests: the cookie value of {@code s}. */
+    public String encodeForTest(ConsoleSession s) {
+        return encode(s);
+    }
+
+    /** For tests: what {@link #load(Context)} makes of a cookie value. */
+    public Loaded decodeForTest(String raw) {
+        return load(raw);
+    }
+
+    private Loaded load(String raw) {
         if (raw == null || raw.isEmpty()) {
             return new Loaded(anonymous(), Lapse.NONE);
         }

@@ -1,4 +1,4 @@
-package io.lethe.api.console;
+package io.lethe.api;
 
 import com.deque.html.axecore.results.Results;
 import com.deque.html.axecore.results.Rule;
@@ -37,7 +37,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Selenium Manager is skipped and nothing is ever downloaded; each browser gets a fresh profile
  * that is deleted on close.
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
@@ -72,7 +72,7 @@ final class Browser implements AutoCloseable {
      * A new headless Chromium. Without Chromium the test is aborted (skipped), except in CI
      * (env CI=true), where browser tests are mandatory and a missing browser is a failure.
      */
-    static Browser start() {
+    public static Browser start() {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
             if ("true".equals(System.getenv("CI"))) {
                 throw new IllegalStateException(MISSING + " (browser tests are mandatory in CI)");
@@ -115,28 +115,28 @@ final class Browser implements AutoCloseable {
     }
 
     /** The underlying WebDriver, for what the helpers don't cover. */
-    WebDriver driver() {
+    public WebDriver driver() {
         return driver;
     }
 
     /** Opens a URL and waits for the page to load. */
-    Browser visit(String url) {
+    public Browser visit(String url) {
         driver.get(url);
         return this;
     }
 
     /** The current URL. */
-    String url() {
+    public String url() {
         return driver.getCurrentUrl();
     }
 
     /** The page's visible text. */
-    String text() {
+    public String text() {
         return driver.findElement(By.tagName("body")).getText();
     }
 
     /** Waits until the page's visible text contains {@code text}. */
-    Browser waitForText(String text, Duration timeout) {
+    public Browser waitForText(String text, Duration timeout) {
         new WebDriverWait(driver, timeout)
                 .withMessage(() -> "text \"" + text + "\" on " + driver.getCurrentUrl() + ", page reads:\n" + text())
                 .until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), text));
@@ -144,22 +144,22 @@ final class Browser implements AutoCloseable {
     }
 
     /** The one visible button (button element, submit/button/reset input, role=button) with this accessible name. */
-    WebElement button(String accessibleName) {
+    public WebElement button(String accessibleName) {
         return one("button", accessibleName, byRole("button", BUTTONS, accessibleName));
     }
 
     /** All visible buttons with this accessible name (e.g. a "Cancel" on every row). */
-    List<WebElement> buttons(String accessibleName) {
+    public List<WebElement> buttons(String accessibleName) {
         return byRole("button", BUTTONS, accessibleName);
     }
 
     /** The one visible link with this accessible name. */
-    WebElement link(String accessibleName) {
+    public WebElement link(String accessibleName) {
         return one("link", accessibleName, byRole("link", LINKS, accessibleName));
     }
 
     /** All visible links with this accessible name. */
-    List<WebElement> links(String accessibleName) {
+    public List<WebElement> links(String accessibleName) {
         return byRole("link", LINKS, accessibleName);
     }
 
@@ -168,7 +168,7 @@ final class Browser implements AutoCloseable {
      * {@code for} or by wrapping it. The label's text is compared without the controls it wraps
      * and without aria-hidden decorations such as a required-field asterisk.
      */
-    WebElement field(String label) {
+    public WebElement field(String label) {
         String want = normalize(label);
         List<WebElement> hits = new ArrayList<>();
         Set<String> labels = new LinkedHashSet<>();
@@ -191,7 +191,7 @@ final class Browser implements AutoCloseable {
     }
 
     /** Sets a text field's value as a user would: clears it and types. */
-    Browser fill(String label, String value) {
+    public Browser fill(String label, String value) {
         WebElement field = field(label);
         field.clear();
         field.sendKeys(value);
@@ -199,7 +199,7 @@ final class Browser implements AutoCloseable {
     }
 
     /** Saves a PNG of the viewport, creating parent directories. */
-    Path screenshot(Path png) {
+    public Path screenshot(Path png) {
         try {
             if (png.getParent() != null) {
                 Files.createDirectories(png.getParent());
@@ -212,7 +212,7 @@ final class Browser implements AutoCloseable {
     }
 
     /** The serious and critical violations axe-core finds on the current page (all its default rules). */
-    List<Rule> axeViolations() {
+    public List<Rule> axeViolations() {
         Results results = new AxeBuilder().analyze(driver);
         if (results.isErrored()) {
             throw new IllegalStateException("axe-core failed on " + driver.getCurrentUrl() + ": " + results.getErrorMessage());
@@ -223,7 +223,7 @@ final class Browser implements AutoCloseable {
     }
 
     /** Violations as readable lines, for assertion messages: rule id, impact, help, offending elements. */
-    static String describe(List<Rule> violations) {
+    public static String describe(List<Rule> violations) {
         return violations.stream()
                 .map(rule -> rule.getId() + " (" + rule.getImpact() + "): " + rule.getHelp() + " " + rule.getHelpUrl()
                         + rule.getNodes().stream().map(node -> "\n    " + node.getTarget() + " " + node.getHtml())

@@ -1,4 +1,4 @@
-package io.lethe.api.console;
+package io.lethe.api;
 
 import java.net.URI;
 import java.util.List;
