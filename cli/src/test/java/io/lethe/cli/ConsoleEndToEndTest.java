@@ -132,6 +132,9 @@ class ConsoleEndToEndTest {
     @Test
     @Order(2)
     void shouldDeleteOneAttachmentAndKeepTheCustomersOtherFiles() throws Exception {
+        // the README's walkthrough names att-00000001 of cust-000001
+        assertThat(stack.strings("select customer_id from attachments where tenant_id=? and id='att-00000001'", stack.tenant))
+                .containsExactly("cust-000001");
         String customer = stack.strings("select customer_id from attachments where tenant_id=? and customer_id<>? group by customer_id"
                 + " having count(*) > 1 order by customer_id limit 1", stack.tenant, Seeder.customerId(3)).get(0);
         attachmentCustomer = customer;

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code lethe bench}: seven scenarios on one Kafka cluster and database, each stage of Lethe
+ * {@code lethe bench}: eight scenarios on one Kafka cluster and database, each stage of Lethe
  * next to the ceiling of what the same machine does without Lethe's logic (docs/benchmarks.md).
  * Progress goes to stderr, the table to stdout, all figures to a JSON file.
  *
@@ -123,6 +123,9 @@ public final class BenchCommand implements Callable<Integer> {
                     }
                     if (wanted(ScannerScenario.NAME)) {
                         results.add(ScannerScenario.run(env, producer));
+                    }
+                    if (wanted(ConsoleScenario.NAME) || wanted(ConsoleScenario.CEILING)) {
+                        results.addAll(ConsoleScenario.run(env));
                     }
                 } finally {
                     env.deleteRunTopics();

@@ -64,7 +64,8 @@ class BenchSmokeTest {
             assertThat(s.get("ceilingFigures").isObject()).isTrue();
             assertThat(s.get("ceiling").asText()).isNotBlank();
         }
-        assertThat(names).containsExactly("ceiling-producer", "api", "ceiling-streams", "fanout", "ceiling-db", "pipeline", "scanner");
+        assertThat(names).containsExactly("ceiling-producer", "api", "ceiling-streams", "fanout", "ceiling-db", "pipeline", "scanner",
+                "ceiling-console-json", "console");
         assertThat(out.toString()).contains("ceiling-producer", "pipeline", "scanner", "ratio");
     }
 }
