@@ -71,7 +71,7 @@ final class ConsoleScenario {
             env.progress.say("%s: waiting for the API to read them", NAME);
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             String newest = lastId;
-            while (!get(http, json, token, null).body().contains(newest)) {
+            while (count(http, base, token) < n) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the API did not read the status records in 2 minutes");
                 }
@@ -93,6 +93,21 @@ final class ConsoleScenario {
                     filtered.percentileMillis(50), detail.percentileMillis(50));
             return List.of(ceiling, console);
         }
+    }
+
+    /** How many requests the API lists for the tenant (pages of 500). */
+    private static int count(HttpClient http, String base, String token) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        int total = 0;
+        String cursor = null;
+        do {
+            HttpResponse<String> r = get(http, base + "/v1/deletion-requests?limit=500" + (cursor == null ? "" : "&cursor=" + cursor),
+                    token, null);
+            var page = mapper.readTree(r.body());
+            total += page.get("items").size();
+            cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
+        } while (cursor != null);
+        return total;
     }
 
     private static ScenarioResult result(String name, Latencies l, int requests, Map<String, Number> extra, String ceiling,
@@ -153,13 +168,17 @@ final class ConsoleScenario {
                 .POST(HttpRequest.BodyPublishers.ofString("tenant=" + tenant + "&role=auditor&user=bench-auditor&_csrf="
                         + java.net.URLEncoder.encode(csrf.group(1), java.nio.charset.StandardCharsets.UTF_8))).build(),
                 HttpResponse.BodyHandlers.ofString());
+        String session = null;
         for (String set : r.headers().allValues("Set-Cookie")) {
             Matcher m = COOKIE.matcher(set);
-            if (m.find() && r.statusCode() == 303) {
-                return m.group(1);
+            if (m.find()) {
+                session = m.group(1); // the last one counts, as in a browser
             }
         }
-        throw new IllegalStateException("dev sign-in answered " + r.statusCode());
+        if (session == null || r.statusCode() != 303) {
+            throw new IllegalStateException("dev sign-in answered " + r.statusCode());
+        }
+        return session;
     }
 
     private static DeletionStatus status(String tenant, String requestId, String customer, Instant at, int i) {
