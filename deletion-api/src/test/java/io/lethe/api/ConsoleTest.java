@@ -61,10 +61,14 @@ class ConsoleTest {
     }
 
     private static void signIn(String role, String user) {
+        signIn(TENANT, role, user);
+    }
+
+    private static void signIn(String tenant, String role, String user) {
         browser.visit(base + "/console/sign-in");
         browser.driver().manage().deleteAllCookies();
         browser.visit(base + "/console/sign-in");
-        browser.fill("Tenant", TENANT);
+        browser.fill("Tenant", tenant);
         new org.openqa.selenium.support.ui.Select(browser.field("Role")).selectByValue(role);
         browser.fill("User", user);
         browser.button("Sign in").click();
@@ -117,6 +121,134 @@ class ConsoleTest {
         browser.link(done).click();
         browser.waitForText("Deletion request", Duration.ofSeconds(10));
         assertThat(browser.text()).contains("Completed", "Verified", "conversations");
+        assertThat(browser.axeViolations()).as(Browser.describe(browser.axeViolations())).isEmpty();
+    }
+
+    @Test
+    void shouldMarkOverdueRequestsPageOlderOnesAndKeepNoTokenInStorage() throws Exception {
+        // Given a tenant of its own with 55 requests, the oldest one open and past its due date
+        String tenant = unique("pages");
+        java.time.Instant start = java.time.Instant.now().minus(Duration.ofDays(40));
+        String oldest = "req-00";
+        t.writeStatus(tenant, oldest, "cust-late", RequestStatus.IN_PROGRESS, start, start.plus(Duration.ofDays(30)));
+        for (int i = 1; i < 55; i++) {
+            t.writeStatus(tenant, String.format("req-%02d", i), "cust-" + i, RequestStatus.COMPLETED, start.plus(Duration.ofHours(i)),
+                    start.plus(Duration.ofDays(30)).plus(Duration.ofHours(i)));
+        }
+        signIn(tenant, "compliance_admin", "carla");
+
+        // Then the first page holds the 50 newest, with one overdue counted and the oldest on the next page, marked Overdue
+        await("55 requests listed").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            browser.visit(base + "/console/requests");
+            return browser.text().contains("req-54") && browser.links("Older requests").size() == 1;
+        });
+        assertThat(browser.text()).contains("req-05").doesNotContain("req-04");
+        assertThat(browser.driver().findElement(org.openqa.selenium.By.cssSelector(".count-overdue .n")).getText()).isEqualTo("1");
+        browser.link("Older requests").click();
+        browser.waitForText("req-00", Duration.ofSeconds(10));
+        assertThat(browser.text()).contains("req-04", "Overdue").doesNotContain("req-05");
+
+        // And no token sits in the page's storage
+        Object stored = ((JavascriptExecutor) browser.driver()).executeScript(
+                "return window.localStorage.length + window.sessionStorage.length + document.cookie.length;");
+        assertThat(((Number) stored).longValue()).isZero();
+    }
+
+    @Test
+    void shouldRetryAFailedRequestAsTheSignedInUser() throws Exception {
+        String failed = UUID.randomUUID().toString();
+        t.writeStatus(TENANT, failed, unique("cust"), RequestStatus.FAILED);
+        signIn("compliance_admin", "carla");
+        await("failed request visible").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            browser.visit(base + "/console/requests/" + failed);
+            return browser.text().contains("Failed");
+        });
+        assertThat(browser.text()).contains("DB_TIMEOUT");
+        browser.button("Retry").click();
+        browser.waitForText("Retry requested", Duration.ofSeconds(15));
+        assertThat(t.requestsFor(failed)).singleElement().satisfies(r -> {
+            assertThat(r.getRedrive()).isTrue();
+            assertThat(r.getActor()).isEqualTo("carla");
+        });
+    }
+
+    @Test
+    void shouldTakeABulkFromAnUploadedCsvAndLetAnotherOfficerRejectItWithAReason() throws Exception {
+        // Given a CSV of 60 customer ids with a header
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        java.nio.file.Path csv = java.nio.file.Files.createTempFile("bulk", ".csv");
+        java.nio.file.Files.writeString(csv, "customerId\n" + IntStream.range(0, 60).mapToObj(i -> "csv" + run + "-" + i)
+                .collect(Collectors.joining("\n")) + "\n");
+        signIn("compliance_admin", "carla");
+        browser.visit(base + "/console/bulk");
+        assertThat(browser.axeViolations()).as(Browser.describe(browser.axeViolations())).isEmpty();
+
+        // When it is uploaded
+        browser.field("CSV file").sendKeys(csv.toString());
+        browser.button("Request bulk deletion").click();
+        browser.waitForText("waits for a privacy officer other than you", Duration.ofSeconds(15));
+        assertThat(browser.text()).contains("0 of 60 completed");
+        String bulkId = t.read(t.topics.bulkDeletions()).stream().map(ConsumerRecord::value)
+                .filter(b -> b.getCustomerIds().get(0).equals("csv" + run + "-0")).findFirst().orElseThrow().getBulkId();
+
+        // Then a privacy officer must give a reason to reject it, and the rejection publishes nothing
+        signIn("privacy_officer", "oscar");
+        browser.visit(base + "/console/bulk");
+        long before = t.requestCount();
+        browser.button("Reject bulk " + bulkId).click();
+        browser.waitForText("Choose why you reject this bulk deletion", Duration.ofSeconds(10));
+        new org.openqa.selenium.support.ui.Select(browser.field("Reason for rejecting bulk " + bulkId)).selectByValue("WRONG_CUSTOMERS");
+        browser.button("Reject bulk " + bulkId).click();
+        browser.waitForText("Bulk deletion rejected", Duration.ofSeconds(15));
+        assertThat(t.requestCount()).isEqualTo(before);
+        assertThat(t.read(t.topics.audit()).stream().map(ConsumerRecord::value)
+                .filter(e -> e.getType() == AuditType.REJECTED && bulkId.equals(e.getBulkId())).toList())
+                .singleElement().satisfies(e -> {
+                    assertThat(e.getActor()).isEqualTo("oscar");
+                    assertThat(e.getErrorCode()).isEqualTo("WRONG_CUSTOMERS");
+                });
+    }
+
+    @Test
+    void shouldKeepASessionAcrossAnApiRestart() throws Exception {
+        // Given a session signed in on one instance
+        DeletionApi first = DeletionApi.start(t.config(), t.preview);
+        int port = first.port();
+        String cookie;
+        try {
+            await("first ready").atMost(Duration.ofSeconds(60))
+                    .until(() -> TestApi.callOn(port, "GET", "/health/ready", null, null, Map.of()).status() == 200);
+            Http h = new Http("http://localhost:" + port);
+            h.signIn("auditor", "audrey");
+            cookie = h.cookie();
+            assertThat(withCookie(port, cookie).statusCode()).isEqualTo(200);
+        } finally {
+            first.close();
+        }
+        // When the API restarts, the same cookie still signs the user in
+        try (DeletionApi again = DeletionApi.start(t.config(), t.preview)) {
+            await("restarted ready").atMost(Duration.ofSeconds(60))
+                    .until(() -> TestApi.callOn(again.port(), "GET", "/health/ready", null, null, Map.of()).status() == 200);
+            HttpResponse<String> r = withCookie(again.port(), cookie);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).contains("audrey · tenant acme · auditor");
+        }
+    }
+
+    @Test
+    void shouldPassTheAccessibilityCheckOnTheSignInAndNewDeletionPages() {
+        browser.visit(base + "/console/sign-in");
+        browser.driver().manage().deleteAllCookies();
+        browser.visit(base + "/console/sign-in");
+        assertThat(browser.axeViolations()).as(Browser.describe(browser.axeViolations())).isEmpty();
+        signIn("compliance_admin", "carla");
+        browser.visit(base + "/console/requests/new");
+        assertThat(browser.axeViolations()).as(Browser.describe(browser.axeViolations())).isEmpty();
+        browser.fill("Customer ID", "c-a11y");
+        browser.button("Request deletion").click();
+        browser.waitForText("Confirm the deletion", Duration.ofSeconds(10));
+        assertThat(browser.axeViolations()).as(Browser.describe(browser.axeViolations())).isEmpty();
+        browser.visit(base + "/console/audit");
         assertThat(browser.axeViolations()).as(Browser.describe(browser.axeViolations())).isEmpty();
     }
 
@@ -253,6 +385,10 @@ class ConsoleTest {
         // Given a failed request and a pending bulk
         String failed = UUID.randomUUID().toString();
         t.writeStatus(TENANT, failed, unique("cust"), RequestStatus.FAILED);
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        assertThat(t.call("POST", "/v1/bulk-deletions", t.token(TENANT, "olivia", "privacy_officer"), TestApi.json(Map.of(
+                "customerIds", IntStream.range(0, 51).mapToObj(i -> "aud" + run + "-" + i).toList(),
+                "reason", "CUSTOMER_REQUEST", "regulation", "GDPR"))).status()).isEqualTo(202);
         signIn("auditor", "audrey");
 
         // Then no create, retry, approve or policy controls are rendered
@@ -263,8 +399,11 @@ class ConsoleTest {
         });
         assertThat(browser.buttons("Retry")).isEmpty();
         browser.visit(base + "/console/bulk");
+        assertThat(browser.text()).contains("Pending approval");
         assertThat(browser.buttons("Request bulk deletion")).isEmpty();
-        assertThat(browser.buttons("Approve")).isEmpty();
+        assertThat(browser.driver().findElements(org.openqa.selenium.By.tagName("button")).stream()
+                .map(org.openqa.selenium.WebElement::getAccessibleName).toList())
+                .noneMatch(name -> name.startsWith("Approve") || name.startsWith("Reject"));
         browser.visit(base + "/console/retention");
         assertThat(browser.buttons("Preview")).isEmpty();
         assertThat(browser.buttons("Save policy")).isEmpty();
@@ -294,14 +433,17 @@ class ConsoleTest {
         browser.waitForText("waits for a privacy officer other than you", Duration.ofSeconds(15));
 
         // Then it waits: nothing published, and the requester sees no Approve
+        String bulkId = t.read(t.topics.bulkDeletions()).stream().map(ConsumerRecord::value)
+                .filter(b -> b.getCustomerIds().get(0).equals("b" + run + "-0")).findFirst().orElseThrow().getBulkId();
         assertThat(t.requestCount()).isEqualTo(before);
-        assertThat(browser.text()).contains("Pending approval", "0 of 51 completed");
-        assertThat(browser.buttons("Approve")).isEmpty();
+        assertThat(browser.text()).contains("Pending approval", "0 of 51 completed", "Waiting for another privacy officer");
+        assertThat(browser.buttons("Approve bulk " + bulkId)).isEmpty();
+        assertThat(browser.buttons("Reject bulk " + bulkId)).isEmpty();
 
         // When a second privacy officer approves it
         signIn("privacy_officer", "oscar");
         browser.visit(base + "/console/bulk");
-        browser.buttons("Approve").get(0).click();
+        browser.button("Approve bulk " + bulkId).click();
         browser.waitForText("Bulk deletion approved", Duration.ofSeconds(15));
 
         // Then its 51 requests are published, and the audit names the approver
@@ -341,7 +483,7 @@ class ConsoleTest {
         browser.fill("Confirm number of profiles", "120");
         browser.button("Save policy").click();
         browser.waitForText("Retention policy saved", Duration.ofSeconds(15));
-        assertThat(browser.text()).contains("90 days");
+        assertThat(browser.text()).contains("90 days", "Profiles past the policy still waiting to be erased: 120");
         List<RetentionPolicy> saved = t.read(t.topics.retentionPolicies()).stream().map(ConsumerRecord::value)
                 .filter(p -> p.getTenant().equals(TENANT)).toList();
         assertThat(saved).last().satisfies(p -> {
@@ -422,11 +564,20 @@ class ConsoleTest {
         private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
         private static final Pattern COOKIE = Pattern.compile("lethe_console=([^;]*)");
         private final HttpClient client = HttpClient.newHttpClient();
+        private final String root;
         private String csrf = "";
         private String cookie;
 
+        Http() {
+            this(base);
+        }
+
+        Http(String root) {
+            this.root = root;
+        }
+
         HttpResponse<String> get(String path) {
-            return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+            return send(HttpRequest.newBuilder(URI.create(root + path)).GET());
         }
 
         /** Posts the form with this session's CSRF token. */
@@ -436,7 +587,7 @@ class ConsoleTest {
 
         /** Posts the form as given (no CSRF token added). */
         HttpResponse<String> postRaw(String path, String form) {
-            return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/x-www-form-urlencoded")
+            return send(HttpRequest.newBuilder(URI.create(root + path)).header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(form)));
         }
 

@@ -194,7 +194,13 @@ final class TestApi implements AutoCloseable {
 
     /** Writes a status record as the worker would. */
     void writeStatus(String tenant, String requestId, String customerId, RequestStatus status) throws Exception {
-        Instant now = Instant.now();
+        writeStatus(tenant, requestId, customerId, status, Instant.now(), Instant.now().plus(Duration.ofDays(30)));
+    }
+
+    /** Writes a status record as the worker would, requested and due at the given times. */
+    void writeStatus(String tenant, String requestId, String customerId, RequestStatus status, Instant requestedAt, Instant dueAt)
+            throws Exception {
+        Instant now = requestedAt;
         DeletionStatus s = DeletionStatus.newBuilder().setRequestId(requestId).setTenant(tenant).setCustomerId(customerId)
                 .setScope(Scope.PROFILE).setItemId(null).setReason(Reason.CUSTOMER_REQUEST).setRegulation(Regulation.GDPR)
                 .setActor("worker").setStatus(status)
@@ -203,7 +209,7 @@ final class TestApi implements AutoCloseable {
                         .setRowsScrubbed(4).setRowsDeleted(5).setBlobsDeleted(6).setResidual(status == RequestStatus.FAILED ? 2L : 0L)
                         .setErrorCode(status == RequestStatus.FAILED ? "DB_TIMEOUT" : null).setPhase(0).setNextAttemptAt(null).build()))
                 .setRequestedAt(now).setUpdatedAt(now).setCompletedAt(status == RequestStatus.COMPLETED ? now : null)
-                .setDueAt(now.plus(Duration.ofDays(30))).setVerified(status == RequestStatus.COMPLETED).setBulkId(null)
+                .setDueAt(dueAt).setVerified(status == RequestStatus.COMPLETED).setBulkId(null)
                 .setRequestHash(null).build();
         testProducer.send(topics.deletionStatus(), requestId, s).get();
     }
