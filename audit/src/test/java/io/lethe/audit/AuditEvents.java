@@ -12,11 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** Audit histories shaped like the ones CoordinatorProcessor writes (a copy of the CLI tests' helper, without topic encoding). */
-final class AuditEvents {
+/** Audit histories shaped like the ones CoordinatorProcessor writes; shared with the CLI's tests through this module's test jar. */
+public final class AuditEvents {
 
-    static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
-    static final List<String> PROFILE_TYPES = List.of("conversations", "attachments", "integration-data", "customer-details");
+    public static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+    public static final List<String> PROFILE_TYPES = List.of("conversations", "attachments", "integration-data", "customer-details");
 
     private final String requestId;
     private final String tenant;
@@ -35,7 +35,7 @@ final class AuditEvents {
         this.clock = requestedAt;
     }
 
-    static AuditEvents request(String requestId, String tenant, String customerId, Scope scope, Instant requestedAt, Instant dueAt) {
+    public static AuditEvents request(String requestId, String tenant, String customerId, Scope scope, Instant requestedAt, Instant dueAt) {
         return new AuditEvents(requestId, tenant, customerId, scope, requestedAt, dueAt);
     }
 
@@ -49,53 +49,53 @@ final class AuditEvents {
                 .setDueAt(dueAt).setOccurredAt(clock);
     }
 
-    AuditEvents accepted(List<String> types) {
+    public AuditEvents accepted(List<String> types) {
         events.add(base(AuditType.ACCEPTED, "svc-compliance-7", RequestStatus.IN_PROGRESS).setRequiredDataTypes(types).build());
         return this;
     }
 
-    AuditEvents dispatched(String type, int attempt) {
+    public AuditEvents dispatched(String type, int attempt) {
         events.add(base(AuditType.TASK_DISPATCHED, "deletion-worker", RequestStatus.IN_PROGRESS)
                 .setDataType(type).setAttempt(attempt).build());
         return this;
     }
 
-    AuditEvents result(String type, int attempt, TaskStatus status, long scrubbed, long deleted, long blobs, long residual, String error) {
+    public AuditEvents result(String type, int attempt, TaskStatus status, long scrubbed, long deleted, long blobs, long residual, String error) {
         events.add(base(AuditType.TASK_RESULT, "worker-1", RequestStatus.IN_PROGRESS).setDataType(type).setAttempt(attempt)
                 .setTaskStatus(status).setRowsScrubbed(scrubbed).setRowsDeleted(deleted).setBlobsDeleted(blobs)
                 .setResidual(residual).setErrorCode(error).build());
         return this;
     }
 
-    AuditEvents succeeded(String type) {
+    public AuditEvents succeeded(String type) {
         return dispatched(type, 1).result(type, 1, TaskStatus.SUCCEEDED, 3, 2, 1, 0, null);
     }
 
-    AuditEvents completed(List<String> types, long residual) {
+    public AuditEvents completed(List<String> types, long residual) {
         events.add(base(AuditType.COMPLETED, "deletion-worker", RequestStatus.COMPLETED).setRequiredDataTypes(types)
                 .setResidual(residual).build());
         return this;
     }
 
-    AuditEvents failed(List<String> types, String error) {
+    public AuditEvents failed(List<String> types, String error) {
         events.add(base(AuditType.FAILED, "deletion-worker", RequestStatus.FAILED).setRequiredDataTypes(types)
                 .setErrorCode(error).setResidual(0L).build());
         return this;
     }
 
     /** A whole successful history: accepted, every type erased, completed. */
-    AuditEvents completedProfile() {
+    public AuditEvents completedProfile() {
         accepted(PROFILE_TYPES);
         PROFILE_TYPES.forEach(this::succeeded);
         return completed(PROFILE_TYPES, 0);
     }
 
-    AuditEvents with(java.util.function.UnaryOperator<AuditEvent> change, int index) {
+    public AuditEvents with(java.util.function.UnaryOperator<AuditEvent> change, int index) {
         events.set(index, change.apply(events.get(index)));
         return this;
     }
 
-    List<AuditEvent> events() {
+    public List<AuditEvent> events() {
         return List.copyOf(events);
     }
 }

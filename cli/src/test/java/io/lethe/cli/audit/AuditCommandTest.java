@@ -1,11 +1,12 @@
 package io.lethe.cli.audit;
 
-import static io.lethe.cli.audit.AuditEvents.PROFILE_TYPES;
-import static io.lethe.cli.audit.AuditEvents.T0;
+import static io.lethe.audit.AuditEvents.PROFILE_TYPES;
+import static io.lethe.audit.AuditEvents.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lethe.audit.AuditEvents;
 import io.lethe.events.AuditEvent;
 import io.lethe.events.Scope;
 import io.lethe.events.TaskStatus;
@@ -127,7 +128,7 @@ class AuditCommandTest {
             }
             for (AuditEvent e : oldSchema) {
                 producer.unwrap().send(new ProducerRecord<>(settings.topics().audit().name(),
-                        e.getRequestId().getBytes(StandardCharsets.UTF_8), AuditEvents.encodeWithOldestReleasedSchema(e)))
+                        e.getRequestId().getBytes(StandardCharsets.UTF_8), OldAuditEncoding.encodeWithOldestReleasedSchema(e)))
                         .get(30, TimeUnit.SECONDS);
             }
             for (byte[] value : raw) {

@@ -89,7 +89,11 @@ public final class StatusStore {
         if (index == null) {
             return new Page(List.of(), null);
         }
-        var view = after == null ? index : index.tailMap(after, false);
+        return page(after == null ? index : index.tailMap(after, false), customerId, status, limit);
+    }
+
+    /** Up to {@code limit} matching entries of {@code view} in its order, and where the next page starts. */
+    private Page page(Map<Position, String> view, String customerId, RequestStatus status, int limit) {
         List<DeletionStatus> items = new ArrayList<>();
         Position last = null;
         for (var e : view.entrySet()) {
@@ -150,22 +154,7 @@ public final class StatusStore {
         if (index == null) {
             return new Page(List.of(), null);
         }
-        var view = (before == null ? index : index.headMap(before, false)).descendingMap();
-        List<DeletionStatus> items = new ArrayList<>();
-        Position last = null;
-        for (var e : view.entrySet()) {
-            DeletionStatus s = byId.get(e.getValue());
-            if (s == null || (customerId != null && !customerId.equals(s.getCustomerId()))
-                    || (status != null && status != s.getStatus())) {
-                continue;
-            }
-            if (items.size() == limit) {
-                return new Page(items, last);
-            }
-            items.add(s);
-            last = e.getKey();
-        }
-        return new Page(items, null);
+        return page((before == null ? index : index.headMap(before, false)).descendingMap(), customerId, status, limit);
     }
 
     private ConcurrentSkipListMap<Position, String> index(String tenant) {
