@@ -27,7 +27,7 @@ public final class ReleasedSchemas implements SchemaStore {
     /** Names of every event schema Lethe publishes (each has an avro-history folder). */
     public static final List<String> EVENT_NAMES = List.of(
             "DeletionRequested", "ErasureTask", "ErasureResult", "DeletionStatus",
-            "DeletionCompleted", "DeletionFailed", "AuditEvent", "ContactActivity", "RetentionPolicy", "BulkDeletion");
+            "DeletionCompleted", "DeletionFailed", "AuditEvent", "ContactActivity", "RetentionPolicy", "BulkDeletion", "LegalHold");
 
     private static final ReleasedSchemas INSTANCE = load();
 

@@ -9,6 +9,7 @@ import io.lethe.events.DeletionRequested;
 import io.lethe.events.DeletionStatus;
 import io.lethe.events.ErasureResult;
 import io.lethe.events.ErasureTask;
+import io.lethe.events.LegalHold;
 import io.lethe.events.RetentionPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +51,7 @@ public final class Topics {
     private final Topic<byte[], byte[]> dlq;
     private final Topic<String, BulkDeletion> bulkDeletions;
     private final Topic<String, String> consoleSignouts;
+    private final Topic<String, LegalHold> legalHolds;
     private final AvroSerde<ErasureTask> taskSerde = AvroSerde.of(ErasureTask.class);
 
     public Topics(String prefix) {
@@ -71,6 +73,7 @@ public final class Topics {
                 Map.of("cleanup.policy", "compact", "max.message.bytes", Integer.toString(BULK_MAX_BYTES)));
         // a signed-out session must stay refused until it would have expired anyway (console.session.max, at most 7 days)
         consoleSignouts = new Topic<>(prefix + "console.signouts", KEY, Serdes.String(), SEVEN_DAYS);
+        legalHolds = new Topic<>(prefix + "legal.holds", KEY, AvroSerde.of(LegalHold.class), COMPACTED);
     }
 
     public static Topics withDefaultPrefix() {
@@ -135,6 +138,11 @@ public final class Topics {
         return consoleSignouts;
     }
 
+    /** Legal holds, keyed by holdId, compacted: a release is the same hold with releasedAt set. */
+    public Topic<String, LegalHold> legalHolds() {
+        return legalHolds;
+    }
+
     /** Original key and bytes, with error headers. */
     public Topic<byte[], byte[]> dlq() {
         return dlq;
@@ -143,7 +151,7 @@ public final class Topics {
     /** Every topic Lethe owns, for the given data types' task topics. */
     public List<Topic<?, ?>> all(Collection<String> dataTypes) {
         List<Topic<?, ?>> all = new ArrayList<>(List.of(deletionRequests, erasureResults, deletionStatus,
-                deletionEvents, audit, customerActivity, retentionPolicies, dlq, bulkDeletions, consoleSignouts));
+                deletionEvents, audit, customerActivity, retentionPolicies, dlq, bulkDeletions, consoleSignouts, legalHolds));
         dataTypes.stream().distinct().sorted().forEach(t -> all.add(erasureTasks(t)));
         return all;
     }
