@@ -17,6 +17,12 @@ public final class Holds {
      */
     public static final Pattern MATTER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/#-]{0,127}");
 
+    /**
+     * The {@code errorCode} of an {@code ErasureResult} that erased nothing because the customer
+     * is under a hold (retryable; the attempt does not count). External erasers may answer it too.
+     */
+    public static final String LEGAL_HOLD = "LEGAL_HOLD";
+
     private Holds() {
     }
 

@@ -8,10 +8,12 @@ import io.lethe.events.DeletionRequested;
 import io.lethe.events.DeletionStatus;
 import io.lethe.events.ErasureResult;
 import io.lethe.events.ErasureTask;
+import io.lethe.events.LegalHold;
 import io.lethe.events.RequestStatus;
 import io.lethe.events.TaskState;
 import io.lethe.events.TaskStatus;
 import io.lethe.runtime.streams.InvalidRecordException;
+import io.lethe.schemas.Holds;
 import io.lethe.schemas.Topics;
 import io.lethe.worker.WorkerMetrics;
 import java.time.Duration;
@@ -38,6 +40,12 @@ import org.slf4j.LoggerFactory;
  * attempt in flight (stale or duplicate results are ignored); a later phase is dispatched
  * only when every task of the earlier phases succeeded; COMPLETED means every task succeeded
  * with residual 0, and only then is {@code verified} true.
+ *
+ * <p>Legal holds: no task of a request whose customer (or tenant) is under an active hold is
+ * dispatched; the request goes ON_HOLD instead (on arrival, at a phase boundary, before a retry,
+ * or when an eraser answers {@value #LEGAL_HOLD} because it saw the hold first). Every second the
+ * held requests are checked and resumed once no active hold covers them. Tasks already running
+ * when a hold is placed are stopped by the erasers, which check the hold before erasing.
  */
 final class CoordinatorProcessor implements Processor<String, Object, String, Object> {
 
@@ -45,6 +53,11 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
     static final String WORKER_ACTOR = "deletion-worker";
     static final Duration RETRY_SCAN_INTERVAL = Duration.ofSeconds(1);
     static final String TASK_TIMEOUT = "TASK_TIMEOUT";
+    /** An eraser's answer for a task whose customer it found under a legal hold: nothing was erased. */
+    static final String LEGAL_HOLD = Holds.LEGAL_HOLD;
+    /** How soon a task an eraser refused for a hold is looked at again (by then this instance knows the hold). */
+    static final Duration HOLD_RECHECK = Duration.ofSeconds(2);
+    private static final String EXPIRED_MARK = "expired:";
     /** Values in the retry-schedule store: a backoff that ends, or an attempt's deadline (keyed {@code dataType#t#attempt}). */
     private static final String RETRY = "";
     private static final String TIMEOUT = "timeout";
@@ -58,6 +71,9 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, DeletionStatus> requests;
     private KeyValueStore<String, String> retries;
+    private KeyValueStore<String, String> held;
+    private org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, LegalHold> holds;
+    private boolean announcesExpiries;
     private String taskName;
 
     CoordinatorProcessor(ScopePlan plan, RetryPolicy retry, WorkerMetrics metrics) {
@@ -71,15 +87,22 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
         this.context = context;
         this.requests = context.getStateStore(CoordinatorTopology.REQUESTS_STORE);
         this.retries = context.getStateStore(CoordinatorTopology.RETRY_STORE);
+        this.held = context.getStateStore(CoordinatorTopology.HELD_STORE);
+        this.holds = context.getStateStore(CoordinatorTopology.HOLDS_STORE);
+        // one task announces expired holds, so each HOLD_EXPIRED is written once
+        this.announcesExpiries = context.taskId().partition() == 0;
         this.taskName = context.taskId().toString();
         try (KeyValueIterator<String, DeletionStatus> all = requests.all()) {
             all.forEachRemaining(kv -> {
-                if (!terminal(kv.value.getStatus())) {
+                if (!terminal(kv.value.getStatus()) && kv.value.getStatus() != RequestStatus.ON_HOLD) {
                     metrics.opened(taskName, kv.key, kv.value.getRequestedAt(), kv.value.getDueAt());
                 }
             });
         }
-        context.schedule(RETRY_SCAN_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::dispatchDueRetries);
+        context.schedule(RETRY_SCAN_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> {
+            dispatchDueRetries(now);
+            resumeReleased(now);
+        });
     }
 
     @Override
@@ -131,8 +154,10 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
                 .setVerified(false).setBulkId(r.getBulkId()).setRequestHash(r.getRequestHash()).build();
         audit(audit(AuditType.ACCEPTED, s, r.getActor(), now)
                 .setRequiredDataTypes(tasks.stream().map(TaskState::getDataType).toList()).build());
-        metrics.opened(taskName, s.getRequestId(), s.getRequestedAt(), s.getDueAt());
-        dispatchNextPhase(s, now);
+        if (!holdIfHeld(s, now)) {
+            metrics.opened(taskName, s.getRequestId(), s.getRequestedAt(), s.getDueAt());
+            dispatchNextPhase(s, now);
+        }
         save(s, now);
     }
 
@@ -141,14 +166,21 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
         s.setCompletedAt(null);
         audit(audit(AuditType.REDRIVEN, s, actor, now).build());
         int phase = currentPhase(s);
+        boolean onHold = holdIfHeld(s, now);
         for (TaskState t : s.getTasks()) {
             if (t.getStatus() == TaskStatus.FAILED && t.getPhase() == phase) {
                 t.setStatus(TaskStatus.PENDING);
                 t.setAttemptLimit(t.getAttempts() + retry.maxAttempts());
-                dispatch(s, t, now);
+                if (onHold) {
+                    t.setNextAttemptAt(Instant.ofEpochMilli(now)); // dispatched on resume
+                } else {
+                    dispatch(s, t, now);
+                }
             }
         }
-        metrics.opened(taskName, s.getRequestId(), s.getRequestedAt(), s.getDueAt());
+        if (!onHold) {
+            metrics.opened(taskName, s.getRequestId(), s.getRequestedAt(), s.getDueAt());
+        }
         save(s, now);
     }
 
@@ -163,6 +195,10 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
         if (terminal(s.getStatus()) || t == null || t.getStatus() != TaskStatus.PENDING
                 || r.getAttempt() != t.getAttempts() || t.getNextAttemptAt() != null) {
             LOG.debug("stale result {} attempt {} ignored", r.getTaskId(), r.getAttempt());
+            return;
+        }
+        if (LEGAL_HOLD.equals(r.getErrorCode())) {
+            onHeldByEraser(s, t, r, now);
             return;
         }
         boolean succeeded = r.getStatus() == TaskStatus.SUCCEEDED && r.getResidual() == 0 && r.getErrorCode() == null;
@@ -190,6 +226,132 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
                     .setAttempt(t.getAttempts() + 1).setErrorCode(t.getErrorCode()).build());
         }
         settle(s, now);
+    }
+
+    /**
+     * An eraser found the customer under a hold and erased nothing. The attempt does not count
+     * against the task's limit; the task is looked at again shortly, when this instance's view of
+     * the holds has the hold too and the request goes ON_HOLD.
+     */
+    private void onHeldByEraser(DeletionStatus s, TaskState t, ErasureResult r, long now) {
+        t.setAttemptLimit(t.getAttemptLimit() + 1);
+        Instant next = Instant.ofEpochMilli(now).plus(HOLD_RECHECK);
+        t.setNextAttemptAt(next);
+        retries.put(retryKey(next.toEpochMilli(), s.getRequestId(), t.getDataType()), RETRY);
+        metrics.taskOutcome(t.getDataType(), "held");
+        audit(audit(AuditType.TASK_RESULT, s, actor(r.getEraser()), now).setDataType(t.getDataType()).setAttempt(r.getAttempt())
+                .setTaskStatus(r.getStatus()).setResidual(r.getResidual()).setErrorCode(LEGAL_HOLD).build());
+        holdIfHeld(s, now);
+        save(s, now);
+    }
+
+    /** Active holds covering the request's customer, by id. */
+    private List<String> holdsOn(DeletionStatus s, long now) {
+        Instant at = Instant.ofEpochMilli(now);
+        List<String> ids = new ArrayList<>();
+        try (KeyValueIterator<String, LegalHold> it = holds.all()) {
+            it.forEachRemaining(kv -> {
+                if (kv.value != null && Holds.covers(kv.value, s.getTenant(), s.getCustomerId()) && Holds.active(kv.value, at)) {
+                    ids.add(kv.key);
+                }
+            });
+        }
+        java.util.Collections.sort(ids);
+        return ids;
+    }
+
+    /**
+     * Puts the request ON_HOLD when an active hold covers its customer (true), or leaves it
+     * (false). An ON_HOLD request stays so until {@link #resumeReleased} resumes it.
+     */
+    private boolean holdIfHeld(DeletionStatus s, long now) {
+        if (s.getStatus() == RequestStatus.ON_HOLD) {
+            return true;
+        }
+        List<String> ids = holdsOn(s, now);
+        if (ids.isEmpty()) {
+            return false;
+        }
+        s.setStatus(RequestStatus.ON_HOLD);
+        s.setHoldIds(ids);
+        s.setHeldSince(Instant.ofEpochMilli(now));
+        held.put(s.getRequestId(), "");
+        metrics.closed(taskName, s.getRequestId());
+        audit(audit(AuditType.REQUEST_HELD, s, WORKER_ACTOR, now).setHoldId(ids.get(0)).build());
+        LOG.info("request {} on hold holds={}", s.getRequestId(), ids.size());
+        return true;
+    }
+
+    /** Resumes held requests that no active hold covers any more; announces expired holds (partition 0's task). */
+    private void resumeReleased(long now) {
+        List<String> ids = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = held.all()) {
+            it.forEachRemaining(kv -> ids.add(kv.key));
+        }
+        for (String id : ids) {
+            if (id.startsWith(EXPIRED_MARK)) {
+                continue;
+            }
+            DeletionStatus s = requests.get(id);
+            if (s == null || s.getStatus() != RequestStatus.ON_HOLD) {
+                held.delete(id);
+                continue;
+            }
+            List<String> still = holdsOn(s, now);
+            if (!still.isEmpty()) {
+                if (!still.equals(s.getHoldIds())) {
+                    s.setHoldIds(still);
+                    save(s, now);
+                }
+                continue;
+            }
+            resume(s, now);
+            held.delete(id);
+        }
+        if (announcesExpiries) {
+            announceExpiredHolds(now);
+        }
+    }
+
+    private void resume(DeletionStatus s, long now) {
+        String lastHold = s.getHoldIds().isEmpty() ? null : s.getHoldIds().get(0);
+        if (s.getHeldSince() != null) {
+            s.setHeldMillis(s.getHeldMillis() + Math.max(0, now - s.getHeldSince().toEpochMilli()));
+        }
+        s.setHeldSince(null);
+        s.setHoldIds(List.of());
+        s.setStatus(RequestStatus.IN_PROGRESS);
+        audit(audit(AuditType.REQUEST_RESUMED, s, WORKER_ACTOR, now).setHoldId(lastHold).build());
+        metrics.opened(taskName, s.getRequestId(), s.getRequestedAt(), s.getDueAt());
+        LOG.info("request {} resumed", s.getRequestId());
+        int phase = currentPhase(s);
+        for (TaskState t : s.getTasks()) {
+            boolean neverSent = t.getAttempts() == 0;
+            boolean waiting = t.getNextAttemptAt() != null;
+            if (t.getPhase() == phase && t.getStatus() == TaskStatus.PENDING && (neverSent || waiting)) {
+                dispatch(s, t, now);
+            }
+        }
+        settle(s, now);
+    }
+
+    private void announceExpiredHolds(long now) {
+        Instant at = Instant.ofEpochMilli(now);
+        List<LegalHold> expired = new ArrayList<>();
+        try (KeyValueIterator<String, LegalHold> it = holds.all()) {
+            it.forEachRemaining(kv -> {
+                if (kv.value != null && Holds.expired(kv.value, at) && held.get(EXPIRED_MARK + kv.key) == null) {
+                    expired.add(kv.value);
+                }
+            });
+        }
+        for (LegalHold h : expired) {
+            held.put(EXPIRED_MARK + h.getHoldId(), "");
+            audit(AuditEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setType(AuditType.HOLD_EXPIRED)
+                    .setRequestId(h.getHoldId()).setTenant(h.getTenant())
+                    .setCustomerId(h.getCustomerId() == null ? "-" : h.getCustomerId()).setActor(WORKER_ACTOR)
+                    .setHoldId(h.getHoldId()).setOccurredAt(at).build());
+        }
     }
 
     /** Records a failed attempt: schedules the next one when allowed, else fails the task. Returns the outcome. */
@@ -228,7 +390,7 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
             finish(s, RequestStatus.FAILED, now);
         } else if (allSucceeded) {
             finish(s, RequestStatus.COMPLETED, now);
-        } else if (!anyFailed) {
+        } else if (!anyFailed && !holdIfHeld(s, now)) {
             dispatchNextPhase(s, now);
         }
         save(s, now);
@@ -236,6 +398,12 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
 
     private void finish(DeletionStatus s, RequestStatus outcome, long now) {
         Instant at = Instant.ofEpochMilli(now);
+        if (s.getHeldSince() != null) {
+            // tasks that were already running when a hold came finished (they had checked before it)
+            s.setHeldMillis(s.getHeldMillis() + Math.max(0, now - s.getHeldSince().toEpochMilli()));
+            s.setHeldSince(null);
+            s.setHoldIds(List.of());
+        }
         s.setStatus(outcome);
         s.setCompletedAt(at);
         String subject = Topics.subjectKey(s.getTenant(), s.getCustomerId());
@@ -335,7 +503,9 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
             if (timeout) {
                 onTimeout(s, t, Integer.parseInt(parts[2].substring(mark + TIMEOUT_MARK.length())), now);
             } else if (t.getNextAttemptAt() != null) {
-                dispatch(s, t, now);
+                if (!holdIfHeld(s, now)) {
+                    dispatch(s, t, now); // else: dispatched when the request resumes
+                }
                 save(s, now);
             }
         }

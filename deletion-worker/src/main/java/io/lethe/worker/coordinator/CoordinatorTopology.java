@@ -24,6 +24,12 @@ public final class CoordinatorTopology {
     public static final String APPLICATION_ID = "lethe-deletion-worker";
     public static final String REQUESTS_STORE = "deletion-requests";
     public static final String RETRY_STORE = "retry-schedule";
+    /** Requests ON_HOLD (and, on partition 0's task, HOLD_EXPIRED already announced), keyed by requestId / {@code expired:holdId}. */
+    public static final String HELD_STORE = "held-requests";
+    /** Global: every legal hold, keyed by holdId, restored from {@code legal.holds} on every instance. */
+    public static final String HOLDS_STORE = "legal-holds";
+    static final String HOLDS_SOURCE = "legal-holds-source";
+    static final String HOLDS_UPDATER = "legal-holds-updater";
 
     static final String REQUESTS_SOURCE = "requests-source";
     static final String RESULTS_SOURCE = "results-source";
@@ -60,6 +66,12 @@ public final class CoordinatorTopology {
                 Serdes.String(), AvroSerde.of(DeletionStatus.class)), COORDINATOR);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RETRY_STORE),
                 Serdes.String(), Serdes.String()), COORDINATOR);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HELD_STORE),
+                Serdes.String(), Serdes.String()), COORDINATOR);
+        var holds = topics.legalHolds();
+        t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(HOLDS_STORE), Serdes.String(),
+                        holds.valueSerde()).withLoggingDisabled(), HOLDS_SOURCE, holds.keySerde().deserializer(),
+                holds.valueSerde().deserializer(), holds.name(), HOLDS_UPDATER, HoldsUpdater::new);
 
         var task = topics.erasureTasks(plan.dataTypes().iterator().next());
         t.addSink(TASKS_SINK, new TaskTopicByDataType(topics), task.keySerde().serializer(), task.valueSerde().serializer(), COORDINATOR);

@@ -58,6 +58,9 @@ public final class EraserRunner implements AutoCloseable {
     private final String instanceId;
     private final boolean staticMember;
     private final Thread thread;
+    private static final String LEGAL_HOLD = io.lethe.schemas.Holds.LEGAL_HOLD;
+    private static final Duration HOLD_SYNC_TIMEOUT = Duration.ofSeconds(10);
+    private HoldView holds;
     private volatile boolean running = true;
     private volatile boolean assigned;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
@@ -98,9 +101,11 @@ public final class EraserRunner implements AutoCloseable {
                 props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "eraser-" + dataType + "-" + instanceId);
             }
             try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props);
-                 KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(c)) {
+                 KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(c);
+                 HoldView holdView = new HoldView(settings, "eraser-holds-" + dataType + "-" + instanceId)) {
                 consumerMetrics.bindTo(metrics.registry());
                 consumer = c;
+                holds = holdView;
                 c.subscribe(Set.of(topic.name()));
                 while (running) {
                     ConsumerRecords<byte[], byte[]> records = c.poll(Duration.ofMillis(500));
@@ -158,7 +163,45 @@ public final class EraserRunner implements AutoCloseable {
         }
     }
 
-    private List<ErasureResult> erase(List<ErasureTask> tasks) {
+    /**
+     * Erases the batch, except the tasks of customers under a legal hold: those are answered
+     * {@code LEGAL_HOLD} (nothing erased, retryable) and the coordinator puts their requests on hold.
+     */
+    private List<ErasureResult> erase(List<ErasureTask> all) {
+        Instant checked = Instant.now();
+        List<ErasureResult> held = new ArrayList<>();
+        List<ErasureTask> tasks = new ArrayList<>();
+        try {
+            holds.sync(HOLD_SYNC_TIMEOUT);
+        } catch (RuntimeException e) {
+            LOG.warn("eraser {}: legal holds unreadable, batch of {} not erased ({})", dataType, all.size(), e.getClass().getSimpleName());
+            return all.stream().map(t -> result(t, checked).setStatus(TaskStatus.FAILED).setErrorCode("HOLDS_UNAVAILABLE")
+                    .setRetryable(true).setResidual(0).build()).toList();
+        }
+        for (ErasureTask t : all) {
+            if (holds.held(t.getTenant(), t.getCustomerId(), checked)) {
+                held.add(result(t, checked).setStatus(TaskStatus.FAILED).setErrorCode(LEGAL_HOLD).setRetryable(true).setResidual(0).build());
+            } else {
+                tasks.add(t);
+            }
+        }
+        if (!held.isEmpty()) {
+            LOG.info("eraser {}: {} task(s) of held customers not erased", dataType, held.size());
+        }
+        List<ErasureResult> results = new ArrayList<>(held);
+        if (!tasks.isEmpty()) {
+            results.addAll(eraseUnheld(tasks));
+        }
+        return results;
+    }
+
+    private ErasureResult.Builder result(ErasureTask t, Instant at) {
+        return ErasureResult.newBuilder().setTaskId(t.getTaskId()).setRequestId(t.getRequestId())
+                .setTenant(t.getTenant()).setCustomerId(t.getCustomerId()).setDataType(t.getDataType())
+                .setAttempt(t.getAttempt()).setEraser(instanceId).setFinishedAt(at);
+    }
+
+    private List<ErasureResult> eraseUnheld(List<ErasureTask> tasks) {
         List<ErasureTarget> targets = tasks.stream().map(t -> new ErasureTarget(
                 t.getTaskId() + "#" + t.getAttempt(), t.getTenant(), t.getCustomerId(), t.getScope(), t.getItemId())).toList();
         long start = System.nanoTime();
@@ -176,9 +219,7 @@ public final class EraserRunner implements AutoCloseable {
         long rows = 0;
         long blobs = 0;
         for (ErasureTask t : tasks) {
-            ErasureResult.Builder b = ErasureResult.newBuilder().setTaskId(t.getTaskId()).setRequestId(t.getRequestId())
-                    .setTenant(t.getTenant()).setCustomerId(t.getCustomerId()).setDataType(t.getDataType())
-                    .setAttempt(t.getAttempt()).setEraser(instanceId).setFinishedAt(now);
+            ErasureResult.Builder b = result(t, now);
             ErasureCounts c = counts.get(t.getTaskId() + "#" + t.getAttempt());
             if (failure != null || c == null) {
                 b.setStatus(TaskStatus.FAILED).setErrorCode(failure != null ? failure : "NO_RESULT").setRetryable(true).setResidual(0);
