@@ -20,7 +20,7 @@ import java.util.Optional;
 public record RequestHistory(String requestId, List<AuditEvent> events) {
 
     /** Where a request stands after its last lifecycle event. */
-    public enum Status { ACCEPTED, IN_PROGRESS, COMPLETED, FAILED, NOT_ACCEPTED }
+    public enum Status { ACCEPTED, IN_PROGRESS, COMPLETED, FAILED, NOT_ACCEPTED, ON_HOLD }
 
     public RequestHistory {
         Objects.requireNonNull(requestId, "requestId");
@@ -60,13 +60,33 @@ public record RequestHistory(String requestId, List<AuditEvent> events) {
         return Optional.ofNullable(last);
     }
 
+    /**
+     * Where the request stands: ON_HOLD while its last hold event is REQUEST_HELD (and it has not
+     * finished since), else from its last lifecycle event.
+     */
     public Status status() {
+        if (held()) {
+            return Status.ON_HOLD;
+        }
         return lastLifecycle().map(e -> switch (e.getType()) {
             case COMPLETED -> Status.COMPLETED;
             case FAILED -> Status.FAILED;
             case REDRIVEN -> Status.IN_PROGRESS;
             default -> events.stream().anyMatch(x -> x.getType() == AuditType.TASK_DISPATCHED) ? Status.IN_PROGRESS : Status.ACCEPTED;
         }).orElse(Status.NOT_ACCEPTED);
+    }
+
+    /** Whether a legal hold keeps the request now: REQUEST_HELD is the last of the hold and terminal events. */
+    public boolean held() {
+        AuditType last = null;
+        for (AuditEvent e : events) {
+            switch (e.getType()) {
+                case REQUEST_HELD, REQUEST_RESUMED, COMPLETED, FAILED -> last = e.getType();
+                default -> {
+                }
+            }
+        }
+        return last == AuditType.REQUEST_HELD;
     }
 
     /** The COMPLETED event that ends the history, if it ends completed. */

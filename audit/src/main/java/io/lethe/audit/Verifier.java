@@ -130,7 +130,10 @@ public final class Verifier {
         return events.size();
     }
 
-    /** Rules (a) and (b) for one request. */
+    /**
+     * Rules (a) and (b) for one request. A request held by a legal hold (last hold event
+     * REQUEST_HELD) is in order whatever its due date: the law requires it be kept.
+     */
     public static List<Violation> checkRequest(RequestHistory h, Instant now) {
         List<Violation> out = new ArrayList<>();
         RequestHistory.Status status = h.status();

@@ -90,6 +90,18 @@ public final class AuditEvents {
         return completed(PROFILE_TYPES, 0);
     }
 
+    /** The worker put the request on hold under {@code holdId}. */
+    public AuditEvents held(String holdId) {
+        events.add(base(AuditType.REQUEST_HELD, "deletion-worker", RequestStatus.ON_HOLD).setHoldId(holdId).build());
+        return this;
+    }
+
+    /** The hold ended and the worker resumed the request. */
+    public AuditEvents resumed(String holdId) {
+        events.add(base(AuditType.REQUEST_RESUMED, "deletion-worker", RequestStatus.IN_PROGRESS).setHoldId(holdId).build());
+        return this;
+    }
+
     public AuditEvents with(java.util.function.UnaryOperator<AuditEvent> change, int index) {
         events.set(index, change.apply(events.get(index)));
         return this;

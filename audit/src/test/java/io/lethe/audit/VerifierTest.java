@@ -42,6 +42,24 @@ class VerifierTest {
     }
 
     @Test
+    void shouldAcceptARequestHeldPastItsDueDateAndReportItOnHold() {
+        // Given a request held by a legal hold and one resumed after its hold
+        List<AuditEvent> events = new ArrayList<>();
+        events.addAll(AuditEvents.request("r-held", "acme", "cust-1", Scope.PROFILE, T0, T0.plus(Duration.ofDays(30)))
+                .accepted(PROFILE_TYPES).held("hold-1").events());
+        events.addAll(AuditEvents.request("r-resumed", "acme", "cust-2", Scope.PROFILE, T0, T0.plus(Duration.ofDays(30)))
+                .accepted(PROFILE_TYPES).held("hold-2").resumed("hold-2").dispatched("conversations", 1).events());
+        Instant afterDue = T0.plus(Duration.ofDays(45));
+
+        // Then the held one is in order (not stuck), the resumed one is open past its due date again
+        assertThat(Verifier.verifyEvents("acme", afterDue, events))
+                .extracting(Violation::requestId, Violation::rule).containsExactly(tuple("r-resumed", Rule.NOT_FINISHED_BY_DUE_DATE));
+        assertThat(RequestHistory.group(events)).extracting(RequestHistory::status)
+                .containsExactly(RequestHistory.Status.ON_HOLD, RequestHistory.Status.IN_PROGRESS);
+        assertThat(Report.proofs("acme", events, null, null)).extracting(ProofOfDeletion::status).containsExactly("ON_HOLD", "IN_PROGRESS");
+    }
+
+    @Test
     void shouldFindBrokenPromisesAndPiiInTheTenantsDecodedEvents() {
         // Given
         List<AuditEvent> events = new ArrayList<>();

@@ -56,6 +56,12 @@ public final class ReportCommand extends AuditSubcommand {
             out.print(Report.csv(proofs));
         }
         out.flush();
+        long held = proofs.stream().filter(p -> "ON_HOLD".equals(p.status())).count();
+        if (held > 0) {
+            // held requests are kept on purpose (a legal hold), not late: say so apart from the rows
+            err().printf("audit report: %d request(s) ON_HOLD under a legal hold, not erased while the hold lasts%n", held);
+            err().flush();
+        }
         if (undecodable[0] > 0) {
             err().printf("audit report: %d undecodable record(s) skipped; run 'lethe audit verify' to list them%n", undecodable[0]);
             err().flush();
