@@ -20,6 +20,8 @@ import io.lethe.api.auth.RateLimiter;
 import io.lethe.api.auth.TokenVerifier;
 import io.lethe.api.bulk.BulkRoutes;
 import io.lethe.api.bulk.BulkStore;
+import io.lethe.api.holds.HoldRoutes;
+import io.lethe.api.holds.HoldStore;
 import io.lethe.api.materialize.Materializer;
 import io.lethe.api.materialize.Materializer.Subscription;
 import io.lethe.api.policy.PolicyRoutes;
@@ -62,8 +64,8 @@ import org.slf4j.LoggerFactory;
  * The deletion HTTP API (DESIGN.md section 5): authenticates bearer JWTs, authorizes by role,
  * validates, publishes {@code DeletionRequested} with {@code acks=all} and answers only after
  * the broker acknowledged; serves status from an in-memory materialization of
- * {@code deletion.status}, bulk state from {@code bulk.deletions} and policies from
- * {@code retention.policies}.
+ * {@code deletion.status}, bulk state from {@code bulk.deletions}, policies from
+ * {@code retention.policies} and legal holds from {@code legal.holds}.
  *
  * <p>Does not erase anything, does not talk to the customer store, and keeps no state of its
  * own beyond caches: every instance rebuilds its views from Kafka at startup (health/ready
@@ -132,7 +134,8 @@ public final class DeletionApi implements AutoCloseable {
         Topics topics = settings.topics();
         if (cfg.bool(Keys.TOPIC_CREATE)) {
             List<Topic<?, ?>> mine = List.of(topics.deletionRequests(), topics.deletionStatus(),
-                    topics.retentionPolicies(), topics.bulkDeletions(), topics.audit(), topics.consoleSignouts());
+                    topics.retentionPolicies(), topics.bulkDeletions(), topics.audit(), topics.consoleSignouts(),
+                    topics.legalHolds());
             TopicProvisioner.ensure(settings, mine);
         }
 
@@ -156,6 +159,7 @@ public final class DeletionApi implements AutoCloseable {
         StatusStore statuses = new StatusStore();
         BulkStore bulks = new BulkStore();
         PolicyStore policies = new PolicyStore();
+        HoldStore holdStore = new HoldStore();
         AuditIndex auditIndex = new AuditIndex();
         SessionCookies sessions = sessionCookies(cfg);
         AtomicBoolean producerReady = new AtomicBoolean();
@@ -164,19 +168,25 @@ public final class DeletionApi implements AutoCloseable {
                 new Subscription<>(topics.bulkDeletions(), bulks::apply),
                 new Subscription<>(topics.retentionPolicies(), policies::apply),
                 new Subscription<>(topics.audit(), auditIndex::apply),
-                new Subscription<>(topics.consoleSignouts(), sessions::revoked)),
+                new Subscription<>(topics.consoleSignouts(), sessions::revoked),
+                new Subscription<>(topics.legalHolds(), holdStore::apply)),
                 () -> {
                     producer.unwrap().partitionsFor(topics.deletionRequests().name());
                     producerReady.set(true);
                 });
 
         Clock clock = Clock.systemUTC();
+        io.micrometer.core.instrument.Gauge.builder("lethe.api.legal.holds.active", holdStore, h -> h.activeCount(clock.instant()))
+                .description("legal holds active now, in this instance's view").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("lethe.api.requests.on.hold", statuses, StatusStore::onHold)
+                .description("deletion requests ON_HOLD, in this instance's view").register(registry);
         JsonBodies bodies = new JsonBodies(json);
         RequestRoutes requests = new RequestRoutes(topics, publisher, statuses, bodies, problems, sla, clock, registry);
         BulkRoutes bulk = new BulkRoutes(topics, publisher, bulks, statuses, bodies, problems, sla, clock, registry);
         PolicyRoutes policy = new PolicyRoutes(topics, publisher, policies, preview, bodies, problems, clock);
-        List<Route> routes = routes(requests, bulk, policy);
-        Console console = new Console(sessions, oidcClient(cfg), devMode(cfg), verifier, requests, bulk, policy, statuses,
+        HoldRoutes holds = new HoldRoutes(topics, publisher, holdStore, bodies, problems, clock);
+        List<Route> routes = routes(requests, bulk, policy, holds);
+        Console console = new Console(sessions, oidcClient(cfg), devMode(cfg), verifier, requests, bulk, policy, holds, statuses,
                 auditIndex, publisher, topics, clock);
         Map<String, Object> openApi = OpenApi.document(routes, json);
 
@@ -292,7 +302,7 @@ public final class DeletionApi implements AutoCloseable {
     }
 
     /** Every route, in the one place routes are declared; /openapi.json is generated from it. */
-    private static List<Route> routes(RequestRoutes requests, BulkRoutes bulk, PolicyRoutes policy) {
+    private static List<Route> routes(RequestRoutes requests, BulkRoutes bulk, PolicyRoutes policy, HoldRoutes holds) {
         List<ProblemType> body = List.of(ProblemType.MALFORMED_JSON, ProblemType.VALIDATION, ProblemType.BODY_TOO_LARGE,
                 ProblemType.UNSUPPORTED_MEDIA_TYPE, ProblemType.UNAVAILABLE);
         List<ProblemType> createErrors = new ArrayList<>(body);
@@ -304,6 +314,8 @@ public final class DeletionApi implements AutoCloseable {
         List<ProblemType> decide = List.of(ProblemType.VALIDATION, ProblemType.NOT_FOUND, ProblemType.FOUR_EYES,
                 ProblemType.INVALID_STATE, ProblemType.UNAVAILABLE);
         List<ProblemType> byId = List.of(ProblemType.VALIDATION, ProblemType.NOT_FOUND);
+        List<ProblemType> release = List.of(ProblemType.MALFORMED_JSON, ProblemType.VALIDATION, ProblemType.NOT_FOUND,
+                ProblemType.INVALID_STATE, ProblemType.UNSUPPORTED_MEDIA_TYPE, ProblemType.UNAVAILABLE);
         return List.of(
                 new Route(POST, "/v1/deletion-requests", "createDeletionRequest", "Request a deletion", requests::create,
                         "CreateDeletionRequest", "Accepted", 202, List.of(), createErrors, true),
@@ -335,6 +347,21 @@ public final class DeletionApi implements AutoCloseable {
                         policy::put, "RetentionPolicyChange", "RetentionPolicyOrPreview", 200,
                         List.of(new QueryParam("dryRun", "boolean", "true: answer {\"wouldExpire\":n} and change nothing")),
                         policyErrors, true),
+                new Route(POST, "/v1/legal-holds", "placeLegalHold",
+                        "Place a legal hold on one customer or the whole tenant (legal_counsel, privacy_officer)", holds::place,
+                        "CreateLegalHold", "LegalHold", 201, List.of(), body, true),
+                new Route(GET, "/v1/legal-holds", "listLegalHolds", "List the tenant's legal holds, newest first", holds::list,
+                        null, "LegalHoldPage", 200, List.of(
+                                new QueryParam("customerId", "string", "only this customer's own holds (not tenant-wide ones)"),
+                                new QueryParam("state", "string", "only holds in this state: ACTIVE, RELEASED or EXPIRED"),
+                                new QueryParam("limit", "integer", "page size, 1..500, default 50"),
+                                new QueryParam("cursor", "string", "nextCursor of the previous page")),
+                        List.of(ProblemType.VALIDATION), true),
+                new Route(GET, "/v1/legal-holds/{holdId}", "getLegalHold", "One legal hold", holds::get,
+                        null, "LegalHold", 200, List.of(), byId, true),
+                new Route(POST, "/v1/legal-holds/{holdId}/release", "releaseLegalHold",
+                        "Release an active legal hold (legal_counsel, privacy_officer)", holds::release, null, "LegalHold", 200,
+                        List.of(), release, true),
                 new Route(GET, "/openapi.json", "openApi", "This document", null, null, "Object", 200, List.of(), List.of(), false),
                 new Route(GET, "/health/live", "live", "Liveness probe", null, null, "Health", 200, List.of(), List.of(), false),
                 new Route(GET, "/health/ready", "ready", "Readiness: producer connected and views caught up", null, null,

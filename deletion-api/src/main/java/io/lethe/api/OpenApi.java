@@ -29,7 +29,7 @@ final class OpenApi {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("openapi", "3.1.0");
         doc.put("info", Map.of("title", "Lethe deletion API", "version", "1",
-                "description", "GDPR/CCPA deletion requests, bulk deletions with four-eyes approval and tenant retention policy."));
+                "description", "GDPR/CCPA deletion requests, bulk deletions with four-eyes approval, tenant retention policy and legal holds."));
         Map<String, Map<String, Object>> paths = new LinkedHashMap<>();
         for (Route r : routes) {
             paths.computeIfAbsent(r.path(), p -> new LinkedHashMap<>())

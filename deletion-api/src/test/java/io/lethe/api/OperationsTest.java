@@ -116,7 +116,7 @@ class OperationsTest {
             // When Kafka is back (the topics exist) and the client retries with the same key, twice
             io.lethe.runtime.kafka.TopicProvisioner.ensure(new io.lethe.runtime.kafka.KafkaSettings(config),
                     List.of(topics.deletionRequests(), topics.deletionStatus(), topics.retentionPolicies(),
-                            topics.bulkDeletions(), topics.audit(), topics.consoleSignouts()));
+                            topics.bulkDeletions(), topics.audit(), topics.consoleSignouts(), topics.legalHolds()));
             Res accepted = org.awaitility.Awaitility.await("202 once Kafka is back").atMost(java.time.Duration.ofSeconds(30))
                     .pollInterval(java.time.Duration.ofMillis(500))
                     .until(() -> TestApi.callOn(api.port(), "POST", "/v1/deletion-requests", admin, profile("c-late"), key),
@@ -189,9 +189,9 @@ class OperationsTest {
         for (String op : documented) {
             String method = op.substring(0, op.indexOf(' '));
             String path = op.substring(op.indexOf(' ') + 1).replace("{requestId}", UUID.randomUUID().toString())
-                    .replace("{bulkId}", UUID.randomUUID().toString());
+                    .replace("{bulkId}", UUID.randomUUID().toString()).replace("{holdId}", UUID.randomUUID().toString());
             Res answer = t.call(method, path, admin, method.equals("GET") || path.contains("/approve") || path.contains("/reject")
-                    || path.contains("/retry") ? null : "{}");
+                    || path.contains("/retry") || path.contains("/release") ? null : "{}");
             assertThat(answer.status()).as(op).isNotEqualTo(405);
             if (answer.status() == 404) {
                 assertThat(answer.json().get("detail").asText()).as(op).isNotEqualTo("no such route");

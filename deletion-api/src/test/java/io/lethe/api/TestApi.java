@@ -78,7 +78,7 @@ final class TestApi implements AutoCloseable {
         this.keys = DevKeys.loadOrCreate(keyDir);
         KafkaSettings settings = new KafkaSettings(config());
         TopicProvisioner.ensure(settings, List.of(topics.deletionRequests(), topics.deletionStatus(),
-                topics.retentionPolicies(), topics.bulkDeletions(), topics.audit(), topics.consoleSignouts()));
+                topics.retentionPolicies(), topics.bulkDeletions(), topics.audit(), topics.consoleSignouts(), topics.legalHolds()));
         this.testProducer = new LetheProducer(settings, "test-producer");
         start();
     }
@@ -200,6 +200,12 @@ final class TestApi implements AutoCloseable {
     /** Writes a status record as the worker would, requested and due at the given times. */
     void writeStatus(String tenant, String requestId, String customerId, RequestStatus status, Instant requestedAt, Instant dueAt)
             throws Exception {
+        writeStatus(tenant, requestId, customerId, status, requestedAt, dueAt, List.of(), null, 0);
+    }
+
+    /** Writes a status record as the worker would, with the legal holds keeping it (ON_HOLD since {@code heldSince}). */
+    void writeStatus(String tenant, String requestId, String customerId, RequestStatus status, Instant requestedAt, Instant dueAt,
+                     List<String> holdIds, Instant heldSince, long heldMillis) throws Exception {
         Instant now = requestedAt;
         DeletionStatus s = DeletionStatus.newBuilder().setRequestId(requestId).setTenant(tenant).setCustomerId(customerId)
                 .setScope(Scope.PROFILE).setItemId(null).setReason(Reason.CUSTOMER_REQUEST).setRegulation(Regulation.GDPR)
@@ -210,8 +216,13 @@ final class TestApi implements AutoCloseable {
                         .setErrorCode(status == RequestStatus.FAILED ? "DB_TIMEOUT" : null).setPhase(0).setNextAttemptAt(null).build()))
                 .setRequestedAt(now).setUpdatedAt(now).setCompletedAt(status == RequestStatus.COMPLETED ? now : null)
                 .setDueAt(dueAt).setVerified(status == RequestStatus.COMPLETED).setBulkId(null)
-                .setRequestHash(null).build();
+                .setRequestHash(null).setHoldIds(holdIds).setHeldSince(heldSince).setHeldMillis(heldMillis).build();
         testProducer.send(topics.deletionStatus(), requestId, s).get();
+    }
+
+    /** Writes one record to a topic, as another service would. */
+    <V> void write(Topic<String, V> topic, String key, V value) throws Exception {
+        testProducer.send(topic, key, value).get();
     }
 
     static void assertProblem(Res r, int status, String slug) {

@@ -9,16 +9,19 @@ import java.util.Set;
  * are ignored, so a token carrying only unknown roles is authenticated but may do nothing.
  */
 public enum Role {
-    /** create, retry, policy. */
+    /** create, retry, policy; reads legal holds. */
     COMPLIANCE_ADMIN("compliance_admin", EnumSet.of(Permission.READ, Permission.CREATE, Permission.RETRY,
-            Permission.BULK_CREATE, Permission.POLICY_READ, Permission.POLICY_WRITE)),
-    /** everything a compliance admin may, plus approving or rejecting the bulk deletions of others. */
+            Permission.BULK_CREATE, Permission.POLICY_READ, Permission.POLICY_WRITE, Permission.HOLD_READ)),
+    /** everything a compliance admin may, plus approving or rejecting the bulk deletions of others, and placing and releasing legal holds. */
     PRIVACY_OFFICER("privacy_officer", EnumSet.of(Permission.READ, Permission.CREATE, Permission.RETRY,
-            Permission.BULK_CREATE, Permission.BULK_APPROVE, Permission.POLICY_READ, Permission.POLICY_WRITE)),
-    /** read only. */
-    AUDITOR("auditor", EnumSet.of(Permission.READ, Permission.POLICY_READ)),
+            Permission.BULK_CREATE, Permission.BULK_APPROVE, Permission.POLICY_READ, Permission.POLICY_WRITE,
+            Permission.HOLD_READ, Permission.HOLD_WRITE)),
+    /** read only (requests, policy, legal holds). */
+    AUDITOR("auditor", EnumSet.of(Permission.READ, Permission.POLICY_READ, Permission.HOLD_READ)),
     /** other services: create single requests, read requests and the policy. */
-    SERVICE("service", EnumSet.of(Permission.READ, Permission.CREATE, Permission.POLICY_READ));
+    SERVICE("service", EnumSet.of(Permission.READ, Permission.CREATE, Permission.POLICY_READ)),
+    /** legal counsel: places and releases legal holds and reads requests; deletes nothing. */
+    LEGAL_COUNSEL("legal_counsel", EnumSet.of(Permission.READ, Permission.HOLD_READ, Permission.HOLD_WRITE));
 
     private final String claim;
     private final Set<Permission> permissions;

@@ -16,6 +16,7 @@ import io.lethe.api.auth.Principal;
 import io.lethe.api.auth.Role;
 import io.lethe.api.auth.TokenVerifier;
 import io.lethe.api.bulk.BulkRoutes;
+import io.lethe.api.holds.HoldRoutes;
 import io.lethe.api.policy.PolicyRoutes;
 import io.lethe.api.problem.FieldError;
 import io.lethe.api.problem.ProblemException;
@@ -108,6 +109,7 @@ public final class Console {
     private final RequestRoutes requests;
     private final BulkRoutes bulks;
     private final PolicyRoutes policy;
+    private final HoldRoutes holds;
     private final StatusStore statuses;
     private final AuditIndex audit;
     private final Publisher publisher;
@@ -117,8 +119,8 @@ public final class Console {
     private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
 
     public Console(SessionCookies sessions, OidcClient oidc, boolean devMode, TokenVerifier verifier, RequestRoutes requests,
-                   BulkRoutes bulks, PolicyRoutes policy, StatusStore statuses, AuditIndex audit, Publisher publisher,
-                   Topics topics, Clock clock) {
+                   BulkRoutes bulks, PolicyRoutes policy, HoldRoutes holds, StatusStore statuses, AuditIndex audit,
+                   Publisher publisher, Topics topics, Clock clock) {
         this.sessions = sessions;
         this.oidc = oidc;
         this.devMode = devMode;
@@ -126,6 +128,7 @@ public final class Console {
         this.requests = requests;
         this.bulks = bulks;
         this.policy = policy;
+        this.holds = holds;
         this.statuses = statuses;
         this.audit = audit;
         this.publisher = publisher;

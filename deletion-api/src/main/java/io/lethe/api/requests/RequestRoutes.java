@@ -152,7 +152,7 @@ public final class RequestRoutes {
 
     public void get(Context ctx) {
         Principal p = Access.require(ctx, Permission.READ);
-        ctx.json(StatusJson.of(find(p, ctx.pathParam("requestId"))));
+        ctx.json(StatusJson.of(find(p, ctx.pathParam("requestId")), clock.instant()));
     }
 
     public void list(Context ctx) {
@@ -160,7 +160,7 @@ public final class RequestRoutes {
         StatusStore.Page page = list(p, ctx.queryParam("customerId"), ctx.queryParam("status"), ctx.queryParam("limit"),
                 ctx.queryParam("cursor"));
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("items", StatusJson.all(page.items()));
+        body.put("items", StatusJson.all(page.items(), clock.instant()));
         body.put("nextCursor", page.next() == null ? null : page.next().cursor());
         ctx.json(body);
     }

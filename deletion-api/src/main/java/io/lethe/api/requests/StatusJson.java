@@ -1,7 +1,9 @@
 package io.lethe.api.requests;
 
 import io.lethe.events.DeletionStatus;
+import io.lethe.events.RequestStatus;
 import io.lethe.events.TaskState;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +15,12 @@ public final class StatusJson {
     private StatusJson() {
     }
 
-    public static Map<String, Object> of(DeletionStatus s) {
+    /**
+     * The body of one request at {@code now}. {@code holdIds} names the legal holds keeping it
+     * ON_HOLD (empty otherwise); an ON_HOLD request also says since when it is held and for how
+     * long in all ({@code heldForSeconds}: this hold so far plus earlier holds).
+     */
+    public static Map<String, Object> of(DeletionStatus s, Instant now) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("requestId", s.getRequestId());
         m.put("scope", s.getScope().name());
@@ -26,7 +33,19 @@ public final class StatusJson {
         m.put("completedAt", iso(s.getCompletedAt()));
         m.put("dueAt", iso(s.getDueAt()));
         m.put("verified", s.getVerified());
+        m.put("holdIds", s.getHoldIds());
+        if (s.getStatus() == RequestStatus.ON_HOLD) {
+            m.put("heldSince", iso(s.getHeldSince()));
+            m.put("heldForSeconds", heldFor(s, now).toSeconds());
+        }
         return m;
+    }
+
+    /** How long a request has been held in all at {@code now}: earlier holds plus the current one. */
+    public static Duration heldFor(DeletionStatus s, Instant now) {
+        Duration current = s.getStatus() == RequestStatus.ON_HOLD && s.getHeldSince() != null && now.isAfter(s.getHeldSince())
+                ? Duration.between(s.getHeldSince(), now) : Duration.ZERO;
+        return current.plusMillis(s.getHeldMillis());
     }
 
     private static Map<String, Object> task(TaskState t) {
@@ -55,7 +74,7 @@ public final class StatusJson {
         return m;
     }
 
-    static List<Map<String, Object>> all(List<DeletionStatus> items) {
-        return items.stream().map(StatusJson::of).toList();
+    static List<Map<String, Object>> all(List<DeletionStatus> items, Instant now) {
+        return items.stream().map(s -> of(s, now)).toList();
     }
 }

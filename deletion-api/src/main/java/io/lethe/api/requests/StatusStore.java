@@ -53,11 +53,18 @@ public final class StatusStore {
     }
 
     private final Map<String, DeletionStatus> byId = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong onHold = new java.util.concurrent.atomic.AtomicLong();
     private final Map<String, ConcurrentSkipListMap<Position, String>> byTenant = new ConcurrentHashMap<>();
 
     /** A record of the status topic; null deletes. */
     public synchronized void apply(String requestId, DeletionStatus status) {
         DeletionStatus old = status == null ? byId.remove(requestId) : byId.put(requestId, status);
+        if (old != null && old.getStatus() == RequestStatus.ON_HOLD) {
+            onHold.decrementAndGet();
+        }
+        if (status != null && status.getStatus() == RequestStatus.ON_HOLD) {
+            onHold.incrementAndGet();
+        }
         if (old != null) {
             index(old.getTenant()).remove(new Position(old.getRequestedAt().toEpochMilli(), requestId));
         }
@@ -113,7 +120,8 @@ public final class StatusStore {
 
     /**
      * How many of a tenant's requests are in each status, plus {@code OVERDUE}: open
-     * (not COMPLETED, FAILED or REJECTED) and past {@code dueAt} at {@code now}. One scan of the tenant.
+     * (not COMPLETED, FAILED or REJECTED), not ON_HOLD, and past {@code dueAt} at {@code now}.
+     * One scan of the tenant.
      */
     public Map<String, Long> counts(String tenant, java.time.Instant now) {
         Map<String, Long> counts = new java.util.LinkedHashMap<>();
@@ -139,9 +147,15 @@ public final class StatusStore {
     /** The pseudo-status of {@link #counts}. */
     public static final String OVERDUE = "OVERDUE";
 
-    /** Still open and past its due date. */
+    /** ON_HOLD requests of every tenant (the {@code lethe.api.requests.on.hold} gauge). */
+    public long onHold() {
+        return onHold.get();
+    }
+
+    /** Still open, not held by a legal hold, and past its due date (a held request's clock does not run out). */
     public static boolean overdue(DeletionStatus s, java.time.Instant now) {
-        return s.getDueAt() != null && now.isAfter(s.getDueAt()) && !terminal(s.getStatus());
+        return s.getDueAt() != null && now.isAfter(s.getDueAt()) && !terminal(s.getStatus())
+                && s.getStatus() != RequestStatus.ON_HOLD;
     }
 
     public static boolean terminal(RequestStatus s) {
