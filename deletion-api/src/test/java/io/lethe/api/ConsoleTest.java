@@ -560,7 +560,7 @@ class ConsoleTest {
      * A browser-less console client: keeps the session cookie by hand (java.net's CookieManager
      * will not send a Secure cookie over http) and the CSRF token of the last page.
      */
-    private static final class Http {
+    static final class Http {
         private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
         private static final Pattern COOKIE = Pattern.compile("lethe_console=([^;]*)");
         private final HttpClient client = HttpClient.newHttpClient();

@@ -17,6 +17,8 @@ import io.lethe.api.auth.Role;
 import io.lethe.api.auth.TokenVerifier;
 import io.lethe.api.bulk.BulkRoutes;
 import io.lethe.api.holds.HoldRoutes;
+import io.lethe.api.holds.HoldState;
+import io.lethe.api.holds.HoldStore;
 import io.lethe.api.policy.PolicyRoutes;
 import io.lethe.api.problem.FieldError;
 import io.lethe.api.problem.ProblemException;
@@ -33,6 +35,7 @@ import io.lethe.audit.Violation;
 import io.lethe.events.AuditEvent;
 import io.lethe.events.BulkDeletion;
 import io.lethe.events.DeletionStatus;
+import io.lethe.events.LegalHold;
 import io.lethe.events.PolicyMode;
 import io.lethe.events.RequestStatus;
 import io.lethe.events.Scope;
@@ -96,7 +99,7 @@ public final class Console {
 
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
             + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-    static final Set<Role> CONSOLE_ROLES = EnumSet.of(Role.COMPLIANCE_ADMIN, Role.PRIVACY_OFFICER, Role.AUDITOR);
+    static final Set<Role> CONSOLE_ROLES = EnumSet.of(Role.COMPLIANCE_ADMIN, Role.PRIVACY_OFFICER, Role.LEGAL_COUNSEL, Role.AUDITOR);
     private static final String SESSION_ATTR = "lethe.console.session";
     private static final int PAGE_SIZE = 50;
     private static final Duration ACTION_TIMEOUT = Duration.ofSeconds(30);
@@ -165,6 +168,9 @@ public final class Console {
         app.get("/console/retention", this::retentionPage);
         app.post("/console/retention/preview", this::previewPolicy);
         app.post("/console/retention", this::savePolicy);
+        app.get("/console/holds", this::holdsPage);
+        app.post("/console/holds", this::placeHold);
+        app.post("/console/holds/{holdId}/release", this::releaseHold);
         app.get("/console/audit", this::auditPage);
         app.get("/console/audit/report.csv", this::reportCsv);
     }
@@ -256,6 +262,8 @@ public final class Console {
             case "bulk-approved" -> "Bulk deletion approved: its requests are running.";
             case "bulk-rejected" -> "Bulk deletion rejected: nothing was deleted.";
             case "policy-saved" -> "Retention policy saved.";
+            case "hold-placed" -> "Legal hold placed. Deletions it covers wait On hold until it ends.";
+            case "hold-released" -> "Legal hold released. Deletions it held resume unless another hold covers them.";
             case "signed-out" -> "You are signed out.";
             default -> null;
         };
@@ -317,7 +325,7 @@ public final class Console {
         Role r = Role.fromClaim(role).orElse(null);
         if (r == null || !CONSOLE_ROLES.contains(r)) {
             errors.put("role", r == Role.SERVICE ? "The service role cannot sign in to the console"
-                    : "Choose compliance_admin, privacy_officer or auditor");
+                    : "Choose compliance_admin, privacy_officer, legal_counsel or auditor");
         }
         String up = Ids.problem(name);
         if (up != null) {
@@ -374,7 +382,7 @@ public final class Console {
             sessions.save(ctx, s.withPending(null));
             signIn(ctx, 403, "", "", "", Map.of(), p.roles().contains(Role.SERVICE)
                     ? "The service role cannot sign in to the console."
-                    : "Your account has none of the console roles (compliance_admin, privacy_officer, auditor).");
+                    : "Your account has none of the console roles (compliance_admin, privacy_officer, legal_counsel, auditor).");
             return;
         }
         sessions.save(ctx, sessions.signedIn(p.subject(), p.tenant(), roles));
@@ -441,6 +449,9 @@ public final class Console {
     private static String dueText(DeletionStatus s, Instant now) {
         if (StatusStore.terminal(s.getStatus())) {
             return "";
+        }
+        if (s.getStatus() == RequestStatus.ON_HOLD) {
+            return "On hold";
         }
         if (StatusStore.overdue(s, now)) {
             return "Overdue";
@@ -564,7 +575,37 @@ public final class Console {
                 Views.statusLabel(s.getStatus()), s.getStatus().name(), s.getVerified() && s.getStatus() == RequestStatus.COMPLETED,
                 terminal, Views.When.of(s.getRequestedAt(), now), Views.When.of(s.getDueAt(), now), dueText(s, now),
                 StatusStore.overdue(s, now), Views.When.of(s.getCompletedAt(), now), s.getBulkId(), tasks, timeline,
-                s.getStatus() == RequestStatus.FAILED && p.may(Permission.RETRY), null));
+                s.getStatus() == RequestStatus.FAILED && p.may(Permission.RETRY), null,
+                s.getStatus() == RequestStatus.ON_HOLD ? span(io.lethe.api.requests.StatusJson.heldFor(s, now)) : null,
+                s.getHoldIds().stream().map(id -> holdLink(p, id)).toList()));
+    }
+
+    /** A hold named by a request's status, described from this instance's view of the holds when it is there. */
+    private Views.HoldLink holdLink(Principal p, String holdId) {
+        if (!p.may(Permission.HOLD_READ)) {
+            return new Views.HoldLink(holdId, null, null);
+        }
+        String href = "/console/holds?state=ALL#hold-" + URLEncoder.encode(holdId, StandardCharsets.UTF_8);
+        String description;
+        try {
+            LegalHold h = holds.find(p, holdId);
+            description = "matter " + h.getMatter() + ", " + (h.getCustomerId() == null ? "whole tenant" : "this customer")
+                    + ", placed by " + h.getPlacedBy();
+        } catch (ProblemException e) {
+            description = null;
+        }
+        return new Views.HoldLink(holdId, href, description);
+    }
+
+    /** "3 days", "5 hours", "less than an hour". */
+    static String span(Duration d) {
+        if (d.toDays() >= 1) {
+            return d.toDays() + (d.toDays() == 1 ? " day" : " days");
+        }
+        if (d.toHours() >= 1) {
+            return d.toHours() + (d.toHours() == 1 ? " hour" : " hours");
+        }
+        return "less than an hour";
     }
 
     private static Views.TaskRow task(TaskState t) {
@@ -592,6 +633,11 @@ public final class Console {
             case REJECTED -> "Rejected";
             case APPROVED -> "Approved";
             case POLICY_CHANGED -> "Retention policy changed";
+            case REQUEST_HELD -> "Put on hold" + (e.getHoldId() == null ? "" : " by legal hold " + e.getHoldId());
+            case REQUEST_RESUMED -> "Resumed: no legal hold covers it any more";
+            case HOLD_PLACED -> "Legal hold placed" + (e.getHoldId() == null ? "" : ": " + e.getHoldId());
+            case HOLD_RELEASED -> "Legal hold released" + (e.getHoldId() == null ? "" : ": " + e.getHoldId());
+            case HOLD_EXPIRED -> "Legal hold expired" + (e.getHoldId() == null ? "" : ": " + e.getHoldId());
             default -> Views.label(e.getType().name());
         };
     }
@@ -714,6 +760,11 @@ public final class Console {
     // ---- retention ----
 
     private void retentionPage(Context ctx) {
+        if (!user(ctx).may(Permission.POLICY_READ)) {
+            // legal counsel: no Retention link, and a page rather than a problem document if typed in
+            refuse(ctx, 403, "Not allowed", "Your role may not see the retention policy.");
+            return;
+        }
         retention(ctx, 200, null, null, null, null, Map.of(), null);
     }
 
@@ -779,6 +830,120 @@ public final class Console {
             }
             retention(ctx, e.type().status(), mode, days, would, confirm, errors,
                     e.errors().isEmpty() && e.type() != ProblemType.CONFIRMATION_REQUIRED ? e.getMessage() : null);
+        }
+    }
+
+    // ---- legal holds ----
+
+    private static final List<String> HOLD_FILTERS = List.of("ACTIVE", "RELEASED", "EXPIRED", "ALL");
+
+    private void holdsPage(Context ctx) {
+        holds(ctx, 200, new Views.HoldForm("", "", ""), Map.of(), null, false, "");
+    }
+
+    private void holds(Context ctx, int status, Views.HoldForm form, Map<String, String> errors, String summary, boolean confirming,
+                       String confirmTenant) {
+        Principal p = user(ctx);
+        String state = ctx.queryParam("state") == null ? "ACTIVE" : ctx.queryParam("state");
+        Map<String, String> all = new LinkedHashMap<>(errors);
+        if (!HOLD_FILTERS.contains(state)) {
+            all.put("state", "Choose a state from the list");
+            state = "ACTIVE";
+        }
+        HoldStore.Page page;
+        try {
+            page = holds.list(p, null, "ALL".equals(state) ? null : state, Integer.toString(PAGE_SIZE), ctx.queryParam("after"));
+        } catch (ProblemException e) {
+            if (e.type() != ProblemType.VALIDATION) {
+                throw e;
+            }
+            page = holds.list(p, null, "ALL".equals(state) ? null : state, Integer.toString(PAGE_SIZE), null);
+        }
+        Instant now = clock.instant();
+        List<Views.HoldRow> rows = page.items().stream().map(h -> holdRow(p, h, now)).toList();
+        render(ctx.status(status), "holds.jte", new Views.HoldsView(chrome(ctx, confirming ? "Confirm the legal hold" : "Legal holds", "holds"),
+                state, rows, page.next() == null ? null : page.next().cursor(), form, all, summary, confirming, confirmTenant));
+    }
+
+    private static Views.HoldRow holdRow(Principal p, LegalHold h, Instant now) {
+        HoldState state = HoldState.of(h, now);
+        return new Views.HoldRow(h.getHoldId(), h.getCustomerId(), h.getMatter(), h.getPlacedBy(), Views.When.of(h.getPlacedAt(), now),
+                Views.When.of(h.getExpiresAt(), now), Views.label(state.name()), state.name(), h.getReleasedBy(),
+                Views.When.of(h.getReleasedAt(), now), state == HoldState.ACTIVE && p.may(Permission.HOLD_WRITE));
+    }
+
+    /**
+     * Places a hold from the form: the API checks it first; a valid tenant-wide hold is shown for
+     * confirmation and placed only once the tenant's name was typed in Confirm tenant.
+     */
+    private void placeHold(Context ctx) {
+        Principal p = user(ctx);
+        Views.HoldForm form = new Views.HoldForm(trim(ctx.formParam("customerId")), trim(ctx.formParam("matter")),
+                trim(ctx.formParam("expiresOn")));
+        Map<String, String> errors = new LinkedHashMap<>();
+        ObjectNode body = json.createObjectNode();
+        putIfPresent(body, "customerId", form.customerId());
+        putIfPresent(body, "matter", form.matter());
+        if (!form.expiresOn().isEmpty()) {
+            try {
+                // the end of that day, UTC
+                body.put("expiresAt", LocalDate.parse(form.expiresOn()).plusDays(1).atStartOfDay(ZoneOffset.UTC).minusSeconds(1)
+                        .toInstant().toString());
+            } catch (DateTimeParseException e) {
+                errors.put("expiresAt", "Expires on must be a date such as 2027-06-30");
+            }
+        }
+        String confirm = ctx.formParam("confirmTenant");
+        try {
+            HoldRoutes.NewHold hold = holds.validate(p, body);
+            if (!errors.isEmpty()) {
+                holds(ctx, 400, form, errors, null, false, "");
+                return;
+            }
+            if (hold.tenantWide() && (confirm == null || !confirm.strip().equals(p.tenant()))) {
+                holds(ctx, confirm == null ? 200 : 400, form,
+                        confirm == null ? Map.of() : Map.of("confirmTenant", "Type the tenant name exactly as shown to confirm"),
+                        null, true, confirm == null ? "" : confirm.strip());
+                return;
+            }
+            await(holds.place(p, body));
+            ctx.redirect("/console/holds?notice=hold-placed", io.javalin.http.HttpStatus.SEE_OTHER);
+        } catch (ProblemException e) {
+            if (e.type() == ProblemType.FORBIDDEN) {
+                refuse(ctx, 403, "Not allowed", "Your role may not place legal holds. Nothing was changed.");
+                return;
+            }
+            Map<String, String> all = fieldErrors(e);
+            all.putAll(errors);
+            holds(ctx, e.type().status(), form, all, e.errors().isEmpty() ? e.getMessage() : null, false, "");
+        }
+    }
+
+    /** Step 1 shows what the hold covers and asks to confirm; step 2 ({@code confirm=yes}) releases it through the API. */
+    private void releaseHold(Context ctx) {
+        Principal p = user(ctx);
+        String holdId = ctx.pathParam("holdId");
+        LegalHold h;
+        try {
+            h = holds.find(p, holdId);
+            if (!p.may(Permission.HOLD_WRITE)) {
+                refuse(ctx, 403, "Not allowed", "Your role may not release legal holds. Nothing was changed.");
+                return;
+            }
+        } catch (ProblemException e) {
+            refuse(ctx, e.type().status(), "Legal hold not found", "There is no legal hold with this ID in your tenant.");
+            return;
+        }
+        if (!"yes".equals(ctx.formParam("confirm"))) {
+            render(ctx, "releasehold.jte", new Views.ReleaseHoldView(chrome(ctx, "Release the legal hold", "holds"),
+                    holdRow(p, h, clock.instant())));
+            return;
+        }
+        try {
+            await(holds.release(p, holdId));
+            ctx.redirect("/console/holds?notice=hold-released", io.javalin.http.HttpStatus.SEE_OTHER);
+        } catch (ProblemException e) {
+            refuse(ctx, e.type().status(), "Release not possible", "The legal hold could not be released: " + e.getMessage() + ".");
         }
     }
 
@@ -883,6 +1048,8 @@ public final class Console {
             case "days" -> "Days";
             case "mode" -> "Policy";
             case "confirmExpiring" -> "Confirmation";
+            case "matter" -> "Matter";
+            case "expiresAt" -> "Expires on";
             default -> "This field";
         };
         return name + " " + message;

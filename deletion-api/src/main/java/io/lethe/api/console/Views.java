@@ -105,10 +105,48 @@ public final class Views {
     public record TimelineRow(When at, String what, String actor) {
     }
 
+    /**
+     * One request's page. {@code heldFor} ("3 days") is set while it is ON_HOLD; {@code holds}
+     * are the legal holds the status names, linked to the Legal holds page.
+     */
     public record RequestView(Chrome chrome, String requestId, String customerId, String scope, String itemId, String reason,
                               String regulation, String status, String statusKey, boolean verified, boolean terminal,
                               When requested, When due, String dueText, boolean overdue, When completed, String bulkId,
-                              List<TaskRow> tasks, List<TimelineRow> timeline, boolean canRetry, String error) {
+                              List<TaskRow> tasks, List<TimelineRow> timeline, boolean canRetry, String error,
+                              String heldFor, List<HoldLink> holds) {
+    }
+
+    /** A legal hold named on a request's page: its id, where it is listed, and what it covers in words (or null when unknown). */
+    public record HoldLink(String holdId, String href, String description) {
+    }
+
+    /** The values of the Place a legal hold form, as typed ({@code expiresOn} a date, YYYY-MM-DD). */
+    public record HoldForm(String customerId, String matter, String expiresOn) {
+    }
+
+    /** One row of the Legal holds table; {@code customerId} null = the whole tenant. */
+    public record HoldRow(String holdId, String customerId, String matter, String placedBy, When placed, When expires,
+                          String state, String stateKey, String releasedBy, When released, boolean canRelease) {
+    }
+
+    /**
+     * The Legal holds screen: the filter ({@code state}: ACTIVE, RELEASED, EXPIRED or ALL), the
+     * tenant's holds, and for those who may place holds the form, or ({@code confirming}) the
+     * confirmation of a valid tenant-wide hold, which must be confirmed by typing the tenant.
+     */
+    public record HoldsView(Chrome chrome, String state, List<HoldRow> holds, String next, HoldForm form, Map<String, String> errors,
+                            String summary, boolean confirming, String confirmTenant) {
+        public boolean canPlace() {
+            return chrome.may(Permission.HOLD_WRITE);
+        }
+
+        public String tenant() {
+            return chrome.user().tenant();
+        }
+    }
+
+    /** The confirmation before a hold is released. */
+    public record ReleaseHoldView(Chrome chrome, HoldRow hold) {
     }
 
     public record BulkRow(String bulkId, String requester, String status, String statusKey, int total, long completed,
