@@ -37,7 +37,7 @@ public final class DevTokenCommand implements Callable<Integer> {
     @Option(names = "--dir", defaultValue = ".lethe", description = "lethe dev state directory (default: ${DEFAULT-VALUE})")
     Path dir;
 
-    static final List<String> ROLES = List.of("compliance_admin", "privacy_officer", "auditor", "service");
+    static final List<String> ROLES = List.of("compliance_admin", "privacy_officer", "legal_counsel", "auditor", "service");
 
     @Override
     public Integer call() {
