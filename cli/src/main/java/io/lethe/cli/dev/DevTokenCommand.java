@@ -25,7 +25,7 @@ public final class DevTokenCommand implements Callable<Integer> {
     String tenant;
 
     @Option(names = "--roles", required = true, split = ",",
-            description = "roles: compliance_admin, privacy_officer, auditor, service")
+            description = "roles: compliance_admin, privacy_officer, legal_counsel, auditor, service")
     List<String> roles;
 
     @Option(names = "--sub", defaultValue = "dev-user", description = "subject claim (default: ${DEFAULT-VALUE})")
