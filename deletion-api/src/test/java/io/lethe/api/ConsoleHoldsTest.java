@@ -52,14 +52,7 @@ class ConsoleHoldsTest {
     }
 
     private static void signIn(String role, String user) {
-        browser.visit(base + "/console/sign-in");
-        browser.driver().manage().deleteAllCookies();
-        browser.visit(base + "/console/sign-in");
-        browser.fill("Tenant", TENANT);
-        new org.openqa.selenium.support.ui.Select(browser.field("Role")).selectByValue(role);
-        browser.fill("User", user);
-        browser.button("Sign in").click();
-        browser.waitForText("Requests", Duration.ofSeconds(10));
+        DevSignIn.as(browser, base, TENANT, role, user);
     }
 
     private static String unique(String prefix) {

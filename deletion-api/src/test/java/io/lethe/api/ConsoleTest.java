@@ -65,20 +65,7 @@ class ConsoleTest {
     }
 
     private static void signIn(String tenant, String role, String user) {
-        browser.visit(base + "/console/sign-in");
-        browser.driver().manage().deleteAllCookies();
-        browser.visit(base + "/console/sign-in");
-        browser.fill("Tenant", tenant);
-        new org.openqa.selenium.support.ui.Select(browser.field("Role")).selectByValue(role);
-        browser.fill("User", user);
-        browser.button("Sign in").click();
-        try {
-            browser.waitForText("Requests", Duration.ofSeconds(10));
-        } catch (RuntimeException e) {
-            System.out.println("DEBUG url=" + browser.url() + " cookies=" + browser.driver().manage().getCookies()
-                    + " source=" + browser.driver().getPageSource());
-            throw e;
-        }
+        DevSignIn.as(browser, base, tenant, role, user);
     }
 
     private static String unique(String prefix) {

@@ -32,7 +32,7 @@ class MonitoringFilesTest {
             // deletion-api
             "lethe_api_requests_accepted_total", "lethe_api_requests_rejected_total",
             "lethe_api_publish_latency_seconds_count", "lethe_api_publish_latency_seconds_sum",
-            "lethe_api_publish_latency_seconds_max",
+            "lethe_api_publish_latency_seconds_max", "lethe_api_legal_holds_active", "lethe_api_requests_on_hold",
             // retention-scanner
             "lethe_scanner_tracked_customers", "lethe_scanner_backlog", "lethe_scanner_expiries_total",
             "lethe_scanner_tick_duration_seconds_count", "lethe_scanner_tick_duration_seconds_sum",

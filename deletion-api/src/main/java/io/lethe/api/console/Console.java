@@ -426,9 +426,9 @@ public final class Console {
             errors.put("customerId", "Customer ID " + Ids.problem(customer));
             customer = null;
         }
-        StatusStore.Position before = null;
+        io.lethe.api.validation.Paging.Position before = null;
         if (ctx.queryParam("before") != null) {
-            before = StatusStore.Position.ofCursor(ctx.queryParam("before")).orElse(null);
+            before = io.lethe.api.validation.Paging.Position.ofCursor(ctx.queryParam("before")).orElse(null);
         }
         io.lethe.api.auth.Access.check(p, Permission.READ);
         StatusStore.Page page = statuses.listNewestFirst(p.tenant(), customer, status == null ? null : RequestStatus.valueOf(status),

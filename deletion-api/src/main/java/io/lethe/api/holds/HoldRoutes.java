@@ -14,6 +14,7 @@ import io.lethe.api.problem.Problems;
 import io.lethe.api.validation.Fields;
 import io.lethe.api.validation.Ids;
 import io.lethe.api.validation.JsonBodies;
+import io.lethe.api.validation.Paging;
 import io.lethe.events.AuditEvent;
 import io.lethe.events.LegalHold;
 import io.lethe.schemas.Holds;
@@ -204,22 +205,8 @@ public final class HoldRoutes {
                 throw ProblemException.invalid("state", "must be one of ACTIVE, RELEASED, EXPIRED");
             }
         }
-        int limit = DEFAULT_LIMIT;
-        if (limitParam != null) {
-            try {
-                limit = Integer.parseInt(limitParam);
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > MAX_LIMIT) {
-                throw ProblemException.invalid("limit", "must be a whole number from 1 to " + MAX_LIMIT);
-            }
-        }
-        HoldStore.Position after = null;
-        if (cursor != null) {
-            after = HoldStore.Position.ofCursor(cursor)
-                    .orElseThrow(() -> ProblemException.invalid("cursor", "not a cursor returned by this API"));
-        }
+        int limit = Paging.limit(limitParam, DEFAULT_LIMIT, MAX_LIMIT);
+        Paging.Position after = Paging.cursor(cursor);
         return store.list(p.tenant(), customerId, state, clock.instant(), limit, after);
     }
 

@@ -1,5 +1,6 @@
 package io.lethe.api.holds;
 
+import io.lethe.api.validation.Paging;
 import io.lethe.events.LegalHold;
 import io.lethe.schemas.Holds;
 import java.nio.charset.StandardCharsets;
@@ -24,35 +25,16 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class HoldStore {
 
-    /** Position in a tenant's list, newest first; the opaque cursor encodes the last hold returned. */
-    public record Position(long placedAt, String holdId) {
+    /** Newest placedAt first, then holdId. */
+    private static final Comparator<Paging.Position> NEWEST_FIRST = Comparator.comparingLong(Paging.Position::at).reversed()
+            .thenComparing(Paging.Position::id);
 
-        static final Comparator<Position> NEWEST_FIRST = Comparator.comparingLong(Position::placedAt).reversed()
-                .thenComparing(Position::holdId);
-
-        static Position of(LegalHold h) {
-            return new Position(h.getPlacedAt().toEpochMilli(), h.getHoldId());
-        }
-
-        public String cursor() {
-            return Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString((placedAt + ":" + holdId).getBytes(StandardCharsets.UTF_8));
-        }
-
-        /** Empty when the cursor was not made by {@link #cursor()}. */
-        public static Optional<Position> ofCursor(String cursor) {
-            try {
-                String s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-                int colon = s.indexOf(':');
-                return Optional.of(new Position(Long.parseLong(s.substring(0, colon)), s.substring(colon + 1)));
-            } catch (RuntimeException e) {
-                return Optional.empty();
-            }
-        }
+    private static Paging.Position position(LegalHold h) {
+        return new Paging.Position(h.getPlacedAt().toEpochMilli(), h.getHoldId());
     }
 
     /** One page of a listing; {@code next} is null on the last page. */
-    public record Page(List<LegalHold> items, Position next) {
+    public record Page(List<LegalHold> items, Paging.Position next) {
     }
 
     private final Map<String, LegalHold> byId = new ConcurrentHashMap<>();
@@ -77,27 +59,27 @@ public final class HoldStore {
      * @param customerId only holds of exactly this customer (tenant-wide holds are not included); null = all
      * @param state      only holds in this state at {@code now}; null = all
      */
-    public Page list(String tenant, String customerId, HoldState state, Instant now, int limit, Position after) {
+    public Page list(String tenant, String customerId, HoldState state, Instant now, int limit, Paging.Position after) {
         List<LegalHold> matching = byId.values().stream()
                 .filter(h -> h.getTenant().equals(tenant))
                 .filter(h -> customerId == null || customerId.equals(h.getCustomerId()))
                 .filter(h -> state == null || HoldState.of(h, now) == state)
-                .filter(h -> after == null || Position.NEWEST_FIRST.compare(Position.of(h), after) > 0)
-                .sorted(Comparator.comparing(Position::of, Position.NEWEST_FIRST))
+                .filter(h -> after == null || NEWEST_FIRST.compare(position(h), after) > 0)
+                .sorted(Comparator.comparing(HoldStore::position, NEWEST_FIRST))
                 .limit(limit + 1L)
                 .toList();
         if (matching.size() <= limit) {
             return new Page(matching, null);
         }
         List<LegalHold> items = new ArrayList<>(matching.subList(0, limit));
-        return new Page(items, Position.of(items.get(limit - 1)));
+        return new Page(items, position(items.get(limit - 1)));
     }
 
     /** The active holds at {@code now} that cover this customer of this tenant (its own and tenant-wide ones). */
     public List<LegalHold> activeCovering(String tenant, String customerId, Instant now) {
         return byId.values().stream()
                 .filter(h -> Holds.covers(h, tenant, customerId) && Holds.active(h, now))
-                .sorted(Comparator.comparing(Position::of, Position.NEWEST_FIRST))
+                .sorted(Comparator.comparing(HoldStore::position, NEWEST_FIRST))
                 .toList();
     }
 

@@ -11,6 +11,7 @@ import io.lethe.api.problem.ProblemType;
 import io.lethe.api.problem.Problems;
 import io.lethe.api.validation.Ids;
 import io.lethe.api.validation.JsonBodies;
+import io.lethe.api.validation.Paging;
 import io.lethe.events.DeletionRequested;
 import io.lethe.events.DeletionStatus;
 import io.lethe.events.RequestStatus;
@@ -179,22 +180,8 @@ public final class RequestRoutes {
                 throw ProblemException.invalid("status", "must be a request status such as ACCEPTED or FAILED");
             }
         }
-        int limit = DEFAULT_LIMIT;
-        if (limitParam != null) {
-            try {
-                limit = Integer.parseInt(limitParam);
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > MAX_LIMIT) {
-                throw ProblemException.invalid("limit", "must be a whole number from 1 to " + MAX_LIMIT);
-            }
-        }
-        StatusStore.Position after = null;
-        if (cursor != null) {
-            after = StatusStore.Position.ofCursor(cursor)
-                    .orElseThrow(() -> ProblemException.invalid("cursor", "not a cursor returned by this API"));
-        }
+        int limit = Paging.limit(limitParam, DEFAULT_LIMIT, MAX_LIMIT);
+        Paging.Position after = Paging.cursor(cursor);
         return store.list(p.tenant(), customerId, status, limit, after);
     }
 

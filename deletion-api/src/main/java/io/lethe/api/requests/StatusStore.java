@@ -1,11 +1,10 @@
 package io.lethe.api.requests;
 
+import io.lethe.api.validation.Paging;
 import io.lethe.events.DeletionRequested;
 import io.lethe.events.DeletionStatus;
 import io.lethe.events.RequestStatus;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,38 +22,13 @@ import java.util.concurrent.ConcurrentSkipListMap;
  */
 public final class StatusStore {
 
-    /** Position in a tenant's list; the opaque cursor encodes the last one returned. */
-    public record Position(long requestedAt, String requestId) implements Comparable<Position> {
-        @Override
-        public int compareTo(Position o) {
-            int c = Long.compare(requestedAt, o.requestedAt);
-            return c != 0 ? c : requestId.compareTo(o.requestId);
-        }
-
-        public String cursor() {
-            return Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString((requestedAt + ":" + requestId).getBytes(StandardCharsets.UTF_8));
-        }
-
-        /** Empty when the cursor was not made by {@link #cursor()}. */
-        public static Optional<Position> ofCursor(String cursor) {
-            try {
-                String s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-                int colon = s.indexOf(':');
-                return Optional.of(new Position(Long.parseLong(s.substring(0, colon)), s.substring(colon + 1)));
-            } catch (RuntimeException e) {
-                return Optional.empty();
-            }
-        }
-    }
-
-    /** One page of a listing. */
-    public record Page(List<DeletionStatus> items, Position next) {
+    /** One page of a listing; positions are (requestedAt millis, requestId). */
+    public record Page(List<DeletionStatus> items, Paging.Position next) {
     }
 
     private final Map<String, DeletionStatus> byId = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong onHold = new java.util.concurrent.atomic.AtomicLong();
-    private final Map<String, ConcurrentSkipListMap<Position, String>> byTenant = new ConcurrentHashMap<>();
+    private final Map<String, ConcurrentSkipListMap<Paging.Position, String>> byTenant = new ConcurrentHashMap<>();
 
     /** A record of the status topic; null deletes. */
     public synchronized void apply(String requestId, DeletionStatus status) {
@@ -66,10 +40,10 @@ public final class StatusStore {
             onHold.incrementAndGet();
         }
         if (old != null) {
-            index(old.getTenant()).remove(new Position(old.getRequestedAt().toEpochMilli(), requestId));
+            index(old.getTenant()).remove(new Paging.Position(old.getRequestedAt().toEpochMilli(), requestId));
         }
         if (status != null) {
-            index(status.getTenant()).put(new Position(status.getRequestedAt().toEpochMilli(), requestId), requestId);
+            index(status.getTenant()).put(new Paging.Position(status.getRequestedAt().toEpochMilli(), requestId), requestId);
         }
     }
 
@@ -91,8 +65,8 @@ public final class StatusStore {
         return s != null && s.getTenant().equals(tenant) ? Optional.of(s) : Optional.empty();
     }
 
-    public Page list(String tenant, String customerId, RequestStatus status, int limit, Position after) {
-        ConcurrentSkipListMap<Position, String> index = byTenant.get(tenant);
+    public Page list(String tenant, String customerId, RequestStatus status, int limit, Paging.Position after) {
+        ConcurrentSkipListMap<Paging.Position, String> index = byTenant.get(tenant);
         if (index == null) {
             return new Page(List.of(), null);
         }
@@ -100,9 +74,9 @@ public final class StatusStore {
     }
 
     /** Up to {@code limit} matching entries of {@code view} in its order, and where the next page starts. */
-    private Page page(Map<Position, String> view, String customerId, RequestStatus status, int limit) {
+    private Page page(Map<Paging.Position, String> view, String customerId, RequestStatus status, int limit) {
         List<DeletionStatus> items = new ArrayList<>();
-        Position last = null;
+        Paging.Position last = null;
         for (var e : view.entrySet()) {
             DeletionStatus s = byId.get(e.getValue());
             if (s == null || (customerId != null && !customerId.equals(s.getCustomerId()))
@@ -129,7 +103,7 @@ public final class StatusStore {
             counts.put(st.name(), 0L);
         }
         counts.put(OVERDUE, 0L);
-        ConcurrentSkipListMap<Position, String> index = byTenant.get(tenant);
+        ConcurrentSkipListMap<Paging.Position, String> index = byTenant.get(tenant);
         if (index != null) {
             for (String id : index.values()) {
                 DeletionStatus s = byId.get(id);
@@ -163,15 +137,15 @@ public final class StatusStore {
     }
 
     /** Newest first: the last {@code limit} entries before {@code before} (exclusive; null = from the newest). */
-    public Page listNewestFirst(String tenant, String customerId, RequestStatus status, int limit, Position before) {
-        ConcurrentSkipListMap<Position, String> index = byTenant.get(tenant);
+    public Page listNewestFirst(String tenant, String customerId, RequestStatus status, int limit, Paging.Position before) {
+        ConcurrentSkipListMap<Paging.Position, String> index = byTenant.get(tenant);
         if (index == null) {
             return new Page(List.of(), null);
         }
         return page((before == null ? index : index.headMap(before, false)).descendingMap(), customerId, status, limit);
     }
 
-    private ConcurrentSkipListMap<Position, String> index(String tenant) {
+    private ConcurrentSkipListMap<Paging.Position, String> index(String tenant) {
         return byTenant.computeIfAbsent(tenant, t -> new ConcurrentSkipListMap<>());
     }
 }
