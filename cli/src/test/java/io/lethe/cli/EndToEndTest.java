@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * One profile deletion through everything: HTTP API → Kafka → worker → erasers → PostgreSQL
- * and blob store → status back through the API; the database then matches DESIGN.md §1.
+ * and blob store → status back through the API; the database then matches docs/architecture.md, Deletion levels.
  */
 @ExtendWith(LocalStackExtension.class)
 class EndToEndTest {

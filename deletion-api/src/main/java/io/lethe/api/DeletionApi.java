@@ -61,7 +61,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The deletion HTTP API (DESIGN.md section 5): authenticates bearer JWTs, authorizes by role,
+ * The deletion HTTP API (docs/architecture.md, HTTP contract): authenticates bearer JWTs, authorizes by role,
  * validates, publishes {@code DeletionRequested} with {@code acks=all} and answers only after
  * the broker acknowledged; serves status from an in-memory materialization of
  * {@code deletion.status}, bulk state from {@code bulk.deletions}, policies from

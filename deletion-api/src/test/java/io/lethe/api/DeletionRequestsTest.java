@@ -112,7 +112,7 @@ class DeletionRequestsTest {
         String id = t.call("POST", "/v1/deletion-requests", admin, profile(customer)).json().get("requestId").asText();
         // When it is read back
         Res r = t.call("GET", "/v1/deletion-requests/" + id, t.token("acme", "audrey", "auditor"), null);
-        // Then it is ACCEPTED with the DESIGN section 5 fields
+        // Then it is ACCEPTED with the fields of the HTTP contract (docs/api.md)
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.json().get("requestId").asText()).isEqualTo(id);
         assertThat(r.json().get("status").asText()).isEqualTo("ACCEPTED");

@@ -22,7 +22,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * The typed topic registry (DESIGN.md section 3). No topic name string appears anywhere
+ * The typed topic registry (docs/architecture.md, Topics). No topic name string appears anywhere
  * else; the prefix (default {@code lethe.}) is the only part that is configuration.
  */
 public final class Topics {

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The built-in data types of DESIGN.md section 1. Other services bring their own {@link Eraser}. */
+/** The built-in data types (docs/architecture.md, Deletion levels). Other services bring their own {@link Eraser}. */
 public final class Erasers {
 
     public static final String CONVERSATIONS = ConversationsEraser.DATA_TYPE;

@@ -5,7 +5,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The roles of the {@code roles} claim (DESIGN.md section 5). Unknown role names in a token
+ * The roles of the {@code roles} claim (docs/architecture.md, HTTP contract). Unknown role names in a token
  * are ignored, so a token carrying only unknown roles is authenticated but may do nothing.
  */
 public enum Role {

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The DESIGN.md section 5 body of one request. */
+/** The body of one request in the HTTP contract (docs/architecture.md, HTTP contract; docs/api.md). */
 public final class StatusJson {
 
     private StatusJson() {

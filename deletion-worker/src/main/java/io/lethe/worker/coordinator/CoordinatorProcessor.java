@@ -32,7 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The state machine of one deletion request (DESIGN.md section 4). Inputs: requests and
+ * The state machine of one deletion request (docs/architecture.md, Request status machine). Inputs: requests and
  * erasure results; a wall-clock punctuation re-dispatches tasks whose backoff elapsed.
  *
  * <p>Rules it keeps: a request id seen before never dispatches again (unless it is a redrive

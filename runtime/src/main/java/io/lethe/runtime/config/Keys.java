@@ -2,7 +2,7 @@ package io.lethe.runtime.config;
 
 import java.util.Map;
 
-/** Configuration keys shared by every service (DESIGN.md section 6). */
+/** Configuration keys shared by every service (docs/architecture.md, Configuration contract). */
 public final class Keys {
     public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
     public static final String JDBC_URL = "jdbc.url";

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates Lethe's topics at startup with the partitions, replication and retention or
- * compaction of DESIGN.md section 3. Idempotent: existing topics are left as they are
+ * compaction of docs/architecture.md, Topics. Idempotent: existing topics are left as they are
  * (it never alters or deletes a topic; changing partitions is an operator's decision).
  */
 public final class TopicProvisioner {
