@@ -39,7 +39,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * stays tracked from that new contact once the deletion completed. A failed deletion puts the
  * customer back into the index; the next tick redrives the same request id.
  */
-final class ScannerProcessor implements Processor<String, Object, String, DeletionRequested> {
+public final class ScannerProcessor implements Processor<String, Object, String, DeletionRequested> {
 
     static final String ACTOR = "retention-scanner";
     private static final String REDRIVE = "redrive";
@@ -251,30 +251,19 @@ final class ScannerProcessor implements Processor<String, Object, String, Deleti
 
     /** An event naming another subject than its key could untrack a customer it is not about. */
     private static void validateEvent(String key, String requestId, String tenant, String customerId) {
-        for (String[] f : new String[][] {{"requestId", requestId}, {"tenant", tenant}, {"customerId", customerId}}) {
-            String v = f[1];
-            if (v == null || v.isBlank() || v.length() > 128 || v.chars().anyMatch(Character::isISOControl)) {
-                throw new InvalidRecordException(f[0] + " must be 1 to 128 characters without control characters");
-            }
-        }
-        if (tenant.indexOf('/') >= 0) {
-            throw new InvalidRecordException("tenant must not contain '/'");
-        }
+        InvalidRecordException.requireId("requestId", requestId);
+        InvalidRecordException.requireTenant("tenant", tenant);
+        InvalidRecordException.requireId("customerId", customerId);
         if (!Topics.subjectKey(tenant, customerId).equals(key)) {
             throw new InvalidRecordException("record key is not the subject key tenant/customerId");
         }
     }
 
-    private static void validate(ContactActivity a) {
-        for (String[] f : new String[][] {{"tenant", a.getTenant()}, {"customerId", a.getCustomerId()}, {"contactId", a.getContactId()}}) {
-            String v = f[1];
-            if (v == null || v.isBlank() || v.length() > 128 || v.chars().anyMatch(Character::isISOControl)) {
-                throw new InvalidRecordException(f[0] + " must be 1 to 128 characters without control characters");
-            }
-        }
-        if (a.getTenant().indexOf('/') >= 0) {
-            throw new InvalidRecordException("tenant must not contain '/'");
-        }
+    /** The checks on a {@code ContactActivity} before it is indexed (public for the cross-service id-rule test). */
+    public static void validate(ContactActivity a) {
+        InvalidRecordException.requireTenant("tenant", a.getTenant());
+        InvalidRecordException.requireId("customerId", a.getCustomerId());
+        InvalidRecordException.requireId("contactId", a.getContactId());
         if (a.getOccurredAt().toEpochMilli() < 0) {
             throw new InvalidRecordException("occurredAt must not be before 1970");
         }

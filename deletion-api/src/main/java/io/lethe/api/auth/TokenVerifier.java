@@ -16,7 +16,7 @@ import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.lethe.api.problem.ProblemException;
 import io.lethe.api.problem.ProblemType;
-import io.lethe.api.validation.Ids;
+import io.lethe.schemas.Ids;
 import io.lethe.runtime.config.ConfigException;
 import io.lethe.runtime.config.LetheConfig;
 import java.io.IOException;
@@ -166,7 +166,7 @@ public final class TokenVerifier {
             }
             // tenant and sub go into every event (subject key, actor); the worker dead-letters
             // records whose ids break the id rule, so such a token must not get a 202 here
-            if (Ids.problem(tenant) != null || tenant.indexOf('/') >= 0 || Ids.problem(claims.getSubject()) != null) {
+            if (Ids.tenantProblem(tenant) != null || Ids.problem(claims.getSubject()) != null) {
                 throw unauthorized("invalid token: tenant and sub must be 1 to 128 characters without control characters,"
                         + " and tenant without '/'");
             }

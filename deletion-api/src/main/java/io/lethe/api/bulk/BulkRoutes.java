@@ -13,7 +13,7 @@ import io.lethe.api.requests.CreateRequest;
 import io.lethe.api.requests.Sla;
 import io.lethe.api.requests.StatusStore;
 import io.lethe.api.validation.Fields;
-import io.lethe.api.validation.Ids;
+import io.lethe.schemas.Ids;
 import io.lethe.api.validation.JsonBodies;
 import io.lethe.events.BulkDeletion;
 import io.lethe.events.DeletionRequested;

@@ -25,7 +25,7 @@ import io.lethe.api.problem.ProblemException;
 import io.lethe.api.problem.ProblemType;
 import io.lethe.api.requests.RequestRoutes;
 import io.lethe.api.requests.StatusStore;
-import io.lethe.api.validation.Ids;
+import io.lethe.schemas.Ids;
 import io.lethe.audit.ProofDocument;
 import io.lethe.audit.ProofOfDeletion;
 import io.lethe.audit.Report;

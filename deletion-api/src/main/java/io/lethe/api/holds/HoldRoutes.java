@@ -12,7 +12,7 @@ import io.lethe.api.problem.ProblemException;
 import io.lethe.api.problem.ProblemType;
 import io.lethe.api.problem.Problems;
 import io.lethe.api.validation.Fields;
-import io.lethe.api.validation.Ids;
+import io.lethe.schemas.Ids;
 import io.lethe.api.validation.JsonBodies;
 import io.lethe.api.validation.Paging;
 import io.lethe.events.AuditEvent;

@@ -1,5 +1,6 @@
 package io.lethe.api.validation;
 
+import io.lethe.schemas.Ids;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lethe.api.problem.FieldError;
@@ -25,7 +26,7 @@ public final class Fields {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!allowed.contains(name)) {
-                errors.add(new FieldError(Ids.printable(name), "unknown field"));
+                errors.add(new FieldError(printable(name), "unknown field"));
             }
         }
     }
@@ -130,5 +131,11 @@ public final class Fields {
 
     private static <E extends Enum<E>> String names(Set<E> allowed) {
         return allowed.stream().sorted().map(Enum::name).collect(Collectors.joining(", "));
+    }
+
+    /** A field name safe to echo in a problem body (unknown field names come from the client). */
+    static String printable(String name) {
+        String cut = name.length() > 64 ? name.substring(0, 64) + "…" : name;
+        return cut.replaceAll("\\p{Cntrl}", "?");
     }
 }

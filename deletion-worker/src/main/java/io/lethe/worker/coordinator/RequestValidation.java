@@ -10,21 +10,16 @@ import io.lethe.schemas.Topics;
  * Field checks on decoded input. A record that fails them is never acted on: it goes to the
  * dead-letter topic. Messages name the field and the rule, never the value.
  */
-final class RequestValidation {
-
-    static final int MAX_ID_LENGTH = 128;
+public final class RequestValidation {
 
     private RequestValidation() {
     }
 
-    static void check(String key, DeletionRequested r) {
+    public static void check(String key, DeletionRequested r) {
         id("requestId", r.getRequestId());
-        id("tenant", r.getTenant());
+        InvalidRecordException.requireTenant("tenant", r.getTenant());
         id("customerId", r.getCustomerId());
         id("actor", r.getActor());
-        if (r.getTenant().indexOf('/') >= 0) {
-            throw new InvalidRecordException("tenant must not contain '/'");
-        }
         if (r.getScope() == Scope.PROFILE) {
             if (r.getItemId() != null) {
                 throw new InvalidRecordException("itemId must be absent for scope PROFILE");
@@ -40,7 +35,7 @@ final class RequestValidation {
         }
     }
 
-    static void check(ErasureResult r) {
+    public static void check(ErasureResult r) {
         id("taskId", r.getTaskId());
         id("requestId", r.getRequestId());
         id("dataType", r.getDataType());
@@ -53,16 +48,6 @@ final class RequestValidation {
     }
 
     private static void id(String field, String value) {
-        if (value == null || value.isBlank()) {
-            throw new InvalidRecordException(field + " must not be empty");
-        }
-        if (value.length() > MAX_ID_LENGTH) {
-            throw new InvalidRecordException(field + " is longer than " + MAX_ID_LENGTH + " characters");
-        }
-        for (int i = 0; i < value.length(); i++) {
-            if (Character.isISOControl(value.charAt(i))) {
-                throw new InvalidRecordException(field + " contains a control character");
-            }
-        }
+        InvalidRecordException.requireId(field, value);
     }
 }

@@ -5,12 +5,12 @@ import io.lethe.events.Scope;
 import io.lethe.runtime.streams.InvalidRecordException;
 
 /** An eraser acts only on a task that names exactly one subject and, for item scopes, one item. */
-final class TaskValidation {
+public final class TaskValidation {
 
     private TaskValidation() {
     }
 
-    static void check(ErasureTask t, String dataType) {
+    public static void check(ErasureTask t, String dataType) {
         nonEmpty("taskId", t.getTaskId());
         nonEmpty("requestId", t.getRequestId());
         nonEmpty("tenant", t.getTenant());
@@ -30,8 +30,10 @@ final class TaskValidation {
     }
 
     private static void nonEmpty(String field, String v) {
-        if (v == null || v.isBlank() || v.length() > 128 || v.chars().anyMatch(Character::isISOControl)) {
-            throw new InvalidRecordException(field + " must be 1 to 128 characters without control characters");
+        if ("tenant".equals(field)) {
+            InvalidRecordException.requireTenant(field, v);
+        } else {
+            InvalidRecordException.requireId(field, v);
         }
     }
 }

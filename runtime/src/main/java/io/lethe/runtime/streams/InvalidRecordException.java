@@ -10,4 +10,20 @@ public final class InvalidRecordException extends RuntimeException {
     public InvalidRecordException(String message) {
         super(message, null, false, false);
     }
+
+    /** Throws unless {@code value} is an id by {@link io.lethe.schemas.Ids#problem}; the message names the field and the rule. */
+    public static void requireId(String field, String value) {
+        String problem = io.lethe.schemas.Ids.problem(value);
+        if (problem != null) {
+            throw new InvalidRecordException(field + " " + problem);
+        }
+    }
+
+    /** Throws unless {@code value} is a tenant by {@link io.lethe.schemas.Ids#tenantProblem}. */
+    public static void requireTenant(String field, String value) {
+        String problem = io.lethe.schemas.Ids.tenantProblem(value);
+        if (problem != null) {
+            throw new InvalidRecordException(field + " " + problem);
+        }
+    }
 }

@@ -1,10 +1,13 @@
-package io.lethe.api.validation;
+package io.lethe.schemas;
 
 /**
- * The rule for every id the API accepts (customer, item, request, bulk ids and
- * Idempotency-Key): 1 to 128 characters, no control characters, no unpaired UTF-16
- * surrogates. Ids end up in Kafka keys and logs, so this is what keeps both parseable; an
- * unpaired surrogate would be encoded as {@code ?} on the wire and so name another id.
+ * The rule for every id in Lethe's events and API (tenant, customer, item, request, bulk,
+ * hold and task ids, actors, Idempotency-Key): 1 to 128 characters, not blank, no control
+ * characters, no unpaired UTF-16 surrogates; a tenant also has no {@code /} (the subject key is
+ * {@code tenant/customerId}). Part of the event contract: the API, the worker, the erasers and
+ * the scanner all apply this one rule, and other services producing events must too. Ids end up
+ * in Kafka keys and logs, so this keeps both parseable; an unpaired surrogate would be encoded as
+ * {@code ?} on the wire and so name another id.
  */
 public final class Ids {
 
@@ -38,9 +41,12 @@ public final class Ids {
         return null;
     }
 
-    /** A field name safe to echo in a problem body (unknown field names come from the client). */
-    static String printable(String name) {
-        String cut = name.length() > 64 ? name.substring(0, 64) + "…" : name;
-        return cut.replaceAll("\\p{Cntrl}", "?");
+    /** Why {@code tenant} is not acceptable as a tenant, or null when it is. */
+    public static String tenantProblem(String tenant) {
+        String p = problem(tenant);
+        if (p != null) {
+            return p;
+        }
+        return tenant.indexOf('/') >= 0 ? "must not contain '/'" : null;
     }
 }
