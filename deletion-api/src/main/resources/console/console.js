@@ -20,23 +20,24 @@
     toggle();
   }
 
-  // Live regions: refetch this page and swap the #live part until it says it is final.
-  var live = document.getElementById('live');
+  // Live regions ([data-live] with an id): refetch this page and swap each region until none says it changes.
   var refresh = function () {
-    var current = document.getElementById('live');
-    if (!current || !current.hasAttribute('data-live')) { return; }
-    var every = parseInt(current.getAttribute('data-live'), 10) || 3000;
+    var regions = document.querySelectorAll('[data-live][id]');
+    if (!regions.length) { return; }
+    var every = parseInt(regions[0].getAttribute('data-live'), 10) || 3000;
     setTimeout(function () {
       fetch(window.location.href, { credentials: 'same-origin', headers: { 'Accept': 'text/html' } })
         .then(function (r) { if (!r.ok || r.redirected) { throw new Error('stop'); } return r.text(); })
         .then(function (html) {
-          var next = new DOMParser().parseFromString(html, 'text/html').getElementById('live');
-          var now = document.getElementById('live');
-          if (next && now && !now.contains(document.activeElement)) { now.replaceWith(next); }
+          var doc = new DOMParser().parseFromString(html, 'text/html');
+          document.querySelectorAll('[data-live][id]').forEach(function (now) {
+            var next = doc.getElementById(now.id);
+            if (next && !now.contains(document.activeElement)) { now.replaceWith(next); }
+          });
           refresh();
         })
         .catch(function () { /* signed out or offline: stop refreshing; a reload shows the state */ });
     }, every);
   };
-  if (live) { refresh(); }
+  refresh();
 })();
