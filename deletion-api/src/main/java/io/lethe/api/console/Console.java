@@ -556,13 +556,20 @@ public final class Console {
         };
     }
 
-    private void requestPage(Context ctx) {
-        Principal p = user(ctx);
-        DeletionStatus s;
+    /** The request named in the path, or null after answering that this tenant has none such. */
+    private DeletionStatus requestOrRefuse(Context ctx, Principal p) {
         try {
-            s = requests.find(p, ctx.pathParam("requestId"));
+            return requests.find(p, ctx.pathParam("requestId"));
         } catch (ProblemException e) {
             refuse(ctx, e.type().status(), "Request not found", "There is no deletion request with this ID in your tenant.");
+            return null;
+        }
+    }
+
+    private void requestPage(Context ctx) {
+        Principal p = user(ctx);
+        DeletionStatus s = requestOrRefuse(ctx, p);
+        if (s == null) {
             return;
         }
         Instant now = clock.instant();
@@ -655,11 +662,8 @@ public final class Console {
 
     private void proof(Context ctx) {
         Principal p = user(ctx);
-        DeletionStatus s;
-        try {
-            s = requests.find(p, ctx.pathParam("requestId"));
-        } catch (ProblemException e) {
-            refuse(ctx, e.type().status(), "Request not found", "There is no deletion request with this ID in your tenant.");
+        DeletionStatus s = requestOrRefuse(ctx, p);
+        if (s == null) {
             return;
         }
         List<AuditEvent> events = audit.request(p.tenant(), s.getRequestId());
