@@ -55,14 +55,31 @@ final class ConsoleScenario {
             Topics topics = settings.topics();
             env.progress.say("%s: writing %,d requests' status records", NAME, n);
             Instant now = Instant.now();
-            String lastId = null;
-            try (LetheProducer producer = new LetheProducer(settings, "bench-console")) {
-                for (int i = 0; i < n; i++) {
-                    lastId = String.format("req-%07d", i);
-                    producer.send(topics.deletionStatus(), lastId, status(tenant, lastId, String.format("cust-%07d", i),
-                            now.minusSeconds(n - i), i));
+            String lastId = String.format("req-%07d", n - 1);
+            io.lethe.runtime.kafka.TopicProvisioner.ensure(settings, List.of(topics.deletionStatus()));
+            // every record acknowledged within a bound; once seen stalled for the whole delivery timeout on a
+            // busy machine, so a stalled write is retried with a fresh producer (same keys: rewriting is harmless)
+            for (int attempt = 1; ; attempt++) {
+                LetheProducer producer = new LetheProducer(settings, "bench-console-" + attempt);
+                try {
+                    List<java.util.concurrent.CompletableFuture<?>> sent = new java.util.ArrayList<>();
+                    for (int i = 0; i < n; i++) {
+                        String requestId = String.format("req-%07d", i);
+                        sent.add(producer.send(topics.deletionStatus(), requestId, status(tenant, requestId,
+                                String.format("cust-%07d", i), now.minusSeconds(n - i), i)));
+                    }
+                    java.util.concurrent.CompletableFuture.allOf(sent.toArray(java.util.concurrent.CompletableFuture[]::new))
+                            .get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    producer.close();
+                    break;
+                } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                    producer.unwrap().close(Duration.ZERO);
+                    if (attempt == 3) {
+                        throw new IllegalStateException("status records not acknowledged after 3 attempts", e);
+                    }
+                    env.progress.say("%s: status records not acknowledged (%s); writing them again", NAME,
+                            e.getClass().getSimpleName());
                 }
-                producer.unwrap().flush();
             }
             HttpClient http = HttpClient.newHttpClient();
             String token = DevKeys.loadOrCreate(env.dir.resolve("dev-keys")).mint(tenant, List.of("auditor"), "bench-auditor",
