@@ -1,7 +1,7 @@
 package io.lethe.store.census;
 
-import io.lethe.store.blob.BlobKeys;
 import io.lethe.store.blob.BlobStore;
+import io.lethe.store.datamap.DataMap;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,52 +14,60 @@ import java.util.List;
  * independently of the erasers' own residual checks, so tests can prove a profile deletion
  * left nothing and search other systems (Kafka topics, logs) for leaked values.
  *
- * <p>A verification tool: reads only, scans the customer's rows with no batching, and knows
- * nothing about data held outside this store.
+ * <p>Its queries are generated from the {@link DataMap}, so a column classified as PII there is
+ * counted here without anyone editing this class. A verification tool: reads only, scans the
+ * customer's rows with no batching, and knows nothing about data held outside this store.
  */
 public final class PiiCensus {
 
     // p binds (tenant, customer) once; every subquery reads it
     private static final String P = "with p(t, c) as (select ?::text, ?::text) ";
 
-    private static final String COUNTS = P + "select"
-            + " (select count(name) from customers x, p where tenant_id = p.t and id = p.c)"
-            + " + (select count(*) from customer_emails x, p where tenant_id = p.t and customer_id = p.c)"
-            + " + (select count(*) from customer_phones x, p where tenant_id = p.t and customer_id = p.c)"
-            + " + (select count(*) from customer_addresses x, p where tenant_id = p.t and customer_id = p.c)"
-            + " + (select count(*) from customer_relationships x, p where tenant_id = p.t"
-            + "     and (customer_id = p.c or related_customer_id = p.c))"
-            + " + (select count(subject) from conversations x, p where tenant_id = p.t and customer_id = p.c)"
-            + " + (select count(body) + count(from_address) from contacts x, p where tenant_id = p.t and customer_id = p.c)"
-            + " + (select count(transcript) from voice_recordings x, p where tenant_id = p.t and customer_id = p.c)"
-            + " + (select count(file_name) from attachments x, p where tenant_id = p.t and customer_id = p.c)"
-            + " + (select count(*) from integration_records x, p where tenant_id = p.t and customer_id = p.c)";
-
-    private static final String BLOB_IDS = P + "select 'A', id from attachments, p where tenant_id = p.t and customer_id = p.c"
-            + " union all select 'R', id from voice_recordings, p where tenant_id = p.t and customer_id = p.c";
-
-    private static final String STRINGS = P + "select name from customers, p where tenant_id = p.t and id = p.c and name is not null"
-            + " union all select email from customer_emails, p where tenant_id = p.t and customer_id = p.c"
-            + " union all select phone from customer_phones, p where tenant_id = p.t and customer_id = p.c"
-            + " union all select line from customer_addresses, p where tenant_id = p.t and customer_id = p.c"
-            + " union all select subject from conversations, p where tenant_id = p.t and customer_id = p.c"
-            + "   and subject is not null"
-            + " union all select body from contacts, p where tenant_id = p.t and customer_id = p.c and body is not null"
-            + " union all select from_address from contacts, p where tenant_id = p.t and customer_id = p.c"
-            + "   and from_address is not null"
-            + " union all select transcript from voice_recordings, p where tenant_id = p.t and customer_id = p.c"
-            + "   and transcript is not null"
-            + " union all select file_name from attachments, p where tenant_id = p.t and customer_id = p.c"
-            + "   and file_name is not null"
-            + " union all select payload::text from integration_records, p where tenant_id = p.t and customer_id = p.c";
+    private static final DataMap MAP = DataMap.builtIn();
+    private static final String COUNTS = counts(MAP);
+    private static final String BLOB_IDS = blobIds(MAP);
+    private static final String STRINGS = strings(MAP);
 
     private PiiCensus() {
     }
 
+    private static String counts(DataMap map) {
+        List<String> parts = new ArrayList<>();
+        for (DataMap.Table t : map.tables()) {
+            if (!t.piiColumns().isEmpty()) {
+                parts.add("(select " + t.piiCountExpression("x") + " from " + t.name() + " x, p where "
+                        + t.subjectCondition("x", "p.t", "p.c") + ")");
+            }
+        }
+        return P + "select " + String.join(" + ", parts);
+    }
+
+    private static String blobIds(DataMap map) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < map.blobs().size(); i++) {
+            DataMap.Table t = map.table(map.blobs().get(i).table()).orElseThrow();
+            parts.add("select " + i + ", x.id from " + t.name() + " x, p where " + t.subjectCondition("x", "p.t", "p.c"));
+        }
+        return P + String.join(" union all ", parts);
+    }
+
+    private static String strings(DataMap map) {
+        List<String> parts = new ArrayList<>();
+        for (DataMap.Table t : map.tables()) {
+            for (DataMap.Column c : t.piiColumns()) {
+                if (c.leakSearch()) {
+                    parts.add("select x." + c.name() + "::text from " + t.name() + " x, p where "
+                            + t.subjectCondition("x", "p.t", "p.c") + " and x." + c.name() + " is not null");
+                }
+            }
+        }
+        return P + String.join(" union all ", parts);
+    }
+
     /**
-     * PII values left for the customer: non-null PII columns, PII rows (emails, phones,
-     * addresses, relationships on either side, integration records) and existing blobs of
-     * their attachments and recordings. 0 after a complete profile deletion.
+     * PII values left for the customer: non-null PII columns of scrubbed tables, rows of
+     * deleted-row tables (relationships on either side) and existing blobs of their rows.
+     * 0 after a complete profile deletion.
      */
     public static long remainingPii(Connection c, BlobStore blobs, String tenant, String customerId) throws SQLException {
         long total;
@@ -70,13 +78,14 @@ public final class PiiCensus {
                 total = rs.getLong(1);
             }
         }
+        if (MAP.blobs().isEmpty()) {
+            return total;
+        }
         try (PreparedStatement ps = c.prepareStatement(BLOB_IDS)) {
             bind(ps, tenant, customerId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String id = rs.getString(2);
-                    String key = "A".equals(rs.getString(1)) ? BlobKeys.attachment(tenant, id) : BlobKeys.recording(tenant, id);
-                    if (blobs.exists(key)) {
+                    if (blobs.exists(MAP.blobs().get(rs.getInt(1)).key(tenant, rs.getString(2)))) {
                         total++;
                     }
                 }
@@ -85,7 +94,7 @@ public final class PiiCensus {
         return total;
     }
 
-    /** The customer's PII values themselves (names, emails, phones, address lines, texts, file names, payloads). */
+    /** The customer's distinctive PII values (names, emails, phones, address lines, texts, file names, payloads). */
     public static List<String> piiStrings(Connection c, String tenant, String customerId) throws SQLException {
         List<String> values = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(STRINGS)) {
