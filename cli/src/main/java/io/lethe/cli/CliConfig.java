@@ -18,11 +18,17 @@ public final class CliConfig {
     }
 
     public static LetheConfig load(Map<String, String> flags) {
+        return load(flags, System.getenv(), Path.of(""));
+    }
+
+    /** The same precedence with an explicit environment and working directory (tests run commands without the process's). */
+    public static LetheConfig load(Map<String, String> flags, Map<String, String> env, Path workDir) {
         LetheConfig.Builder b = LetheConfig.builder().defaults(Keys.DEFAULTS);
-        if (Files.isRegularFile(DEV_ENV)) {
-            b.envFile(DEV_ENV);
+        Path devEnv = workDir.resolve(DEV_ENV);
+        if (Files.isRegularFile(devEnv)) {
+            b.envFile(devEnv);
         }
-        b.env(System.getenv());
+        b.env(env);
         flags.forEach((k, v) -> {
             if (v != null) {
                 b.set(k, v);

@@ -3,6 +3,7 @@ package io.lethe.cli;
 import io.lethe.cli.audit.AuditCommand;
 import io.lethe.cli.bench.BenchCommand;
 import io.lethe.cli.chaos.ChaosCommand;
+import io.lethe.cli.datamap.DataMapCommand;
 import io.lethe.cli.dev.DevCommand;
 import io.lethe.cli.dev.DevTokenCommand;
 import io.lethe.cli.seed.BackfillActivityCommand;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lethe", mixinStandardHelpOptions = true, version = "lethe 0.1.0",
         description = "Privacy deletions and data retention on Apache Kafka.",
         subcommands = {DevCommand.class, DevTokenCommand.class, SeedCommand.class, BackfillActivityCommand.class,
-                AuditCommand.class, BenchCommand.class, ChaosCommand.class})
+                AuditCommand.class, DataMapCommand.class, BenchCommand.class, ChaosCommand.class})
 public final class Lethe implements Runnable {
 
     @CommandLine.Spec

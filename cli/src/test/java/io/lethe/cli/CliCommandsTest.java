@@ -48,6 +48,38 @@ class CliCommandsTest {
     }
 
     @Test
+    void shouldPrintTheDataMapAsDocsDataMapAndAsJsonAndCheckALiveSchema(DatabaseEndpoint db) throws Exception {
+        // When printed, it is the generated doc and the machine-readable map
+        Run markdown = run("datamap");
+        Run json = run("datamap", "--format", "json");
+
+        assertThat(markdown.exit()).as(markdown.err()).isZero();
+        assertThat(markdown.out()).isEqualTo(Files.readString(Path.of("..", "docs", "data-map.md")));
+        assertThat(json.exit()).as(json.err()).isZero();
+        assertThat(io.lethe.store.datamap.DataMap.read(new java.io.ByteArrayInputStream(json.out().getBytes(
+                java.nio.charset.StandardCharsets.UTF_8)))).isEqualTo(io.lethe.store.datamap.DataMap.builtIn());
+
+        // When checked against a migrated store, then after a migration added an unclassified column
+        String jdbc = db.createDatabase("dm_" + UUID.randomUUID().toString().substring(0, 8)).jdbcUrl();
+        try (CustomerStore store = CustomerStore.connect(jdbc, db.user(), db.password())) {
+            store.migrate();
+        }
+        Run matches = run("datamap", "--check", "--jdbc", jdbc);
+        try (Connection c = DriverManager.getConnection(jdbc, db.user(), db.password())) {
+            c.createStatement().execute("alter table customers add column birthday date");
+        }
+        Run differs = run("datamap", "--check", "--jdbc", jdbc);
+        Run unreachable = run("datamap", "--check", "--jdbc", "jdbc:postgresql://127.0.0.1:1/nowhere?connectTimeout=2");
+
+        assertThat(matches.exit()).as(matches.err()).isZero();
+        assertThat(matches.out()).contains("OK: the schema at " + jdbc + " matches the data map of customer-store");
+        assertThat(differs.exit()).isEqualTo(1);
+        assertThat(differs.out()).contains("FAILED: 1 difference(s)", "column customers.birthday is not in the data map");
+        assertThat(unreachable.exit()).isEqualTo(2);
+        assertThat(unreachable.err()).startsWith("datamap: cannot read the schema at jdbc:postgresql://127.0.0.1:1/nowhere");
+    }
+
+    @Test
     void shouldBackfillTheLastContactOfEveryCustomerAndResumeFromTheCheckpoint(KafkaEndpoint kafka, DatabaseEndpoint db) throws Exception {
         // Given a customer store with 12 customers and an activity topic
         String id = UUID.randomUUID().toString().substring(0, 8);

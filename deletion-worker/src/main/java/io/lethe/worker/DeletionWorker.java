@@ -20,9 +20,11 @@ import io.lethe.worker.coordinator.CoordinatorTopology;
 import io.lethe.worker.coordinator.RetryPolicy;
 import io.lethe.worker.coordinator.ScopePlan;
 import io.lethe.worker.erasers.EraserRunner;
+import io.lethe.worker.recheck.ContinuousRecheck;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -49,6 +51,11 @@ public final class DeletionWorker implements AutoCloseable {
     public static final String APPLICATION_ID = "worker.application.id";
     /** Apply the customer-store migrations at startup (Flyway takes a lock; safe with several instances). */
     public static final String MIGRATE = "worker.jdbc.migrate";
+    /** How often the continuous recheck passes over the audit topic (ISO-8601); PT0S turns it off on this instance. */
+    public static final String RECHECK_INTERVAL = "worker.recheck.interval";
+    /** Most erased requests the continuous recheck checks per second. */
+    public static final String RECHECK_RATE = "worker.recheck.rate";
+    public static final String RECHECK_BATCH_SIZE = "worker.recheck.batch.size";
 
     public static final Map<String, String> DEFAULTS = defaults();
 
@@ -58,15 +65,17 @@ public final class DeletionWorker implements AutoCloseable {
     private final CustomerStore store;
     private final Javalin http;
     private final KafkaClientMetrics producerMetrics;
+    private final ContinuousRecheck recheck;
 
     private DeletionWorker(StreamsRunner streams, List<EraserRunner> erasers, LetheProducer producer, CustomerStore store,
-                           Javalin http, KafkaClientMetrics producerMetrics) {
+                           Javalin http, KafkaClientMetrics producerMetrics, ContinuousRecheck recheck) {
         this.streams = streams;
         this.erasers = erasers;
         this.producer = producer;
         this.store = store;
         this.http = http;
         this.producerMetrics = producerMetrics;
+        this.recheck = recheck;
     }
 
     private static Map<String, String> defaults() {
@@ -78,6 +87,9 @@ public final class DeletionWorker implements AutoCloseable {
         d.put(BATCH_SIZE, "200");
         d.put(APPLICATION_ID, CoordinatorTopology.APPLICATION_ID);
         d.put(MIGRATE, "true");
+        d.put(RECHECK_INTERVAL, "PT6H");
+        d.put(RECHECK_RATE, "100");
+        d.put(RECHECK_BATCH_SIZE, "100");
         return Map.copyOf(d);
     }
 
@@ -113,6 +125,7 @@ public final class DeletionWorker implements AutoCloseable {
         producerMetrics.bindTo(registry);
         List<EraserRunner> erasers = new ArrayList<>();
         CustomerStore store = null;
+        ContinuousRecheck recheck = null;
         List<String> types = config.list(ERASERS);
         if (!types.isEmpty()) {
             Map<String, Eraser> builtIn = Erasers.builtIn();
@@ -131,14 +144,31 @@ public final class DeletionWorker implements AutoCloseable {
                 erasers.add(new EraserRunner(settings, t, new BatchEraser(store.dataSource(), blobs, builtIn.get(t)), producer,
                         metrics, config.positiveInt(BATCH_SIZE), instanceId, stableIdentity));
             }
+            Duration every = config.duration(RECHECK_INTERVAL);
+            if (!every.isZero()) {
+                double rate;
+                try {
+                    rate = Double.parseDouble(config.string(RECHECK_RATE));
+                } catch (NumberFormatException e) {
+                    rate = -1;
+                }
+                if (!(rate > 0) || Double.isInfinite(rate)) {
+                    throw LetheConfig.invalid(RECHECK_RATE, config.string(RECHECK_RATE), "a positive number of requests per second");
+                }
+                recheck = new ContinuousRecheck(settings, store.dataSource(), blobs, builtIn, every, rate,
+                        config.positiveInt(RECHECK_BATCH_SIZE), registry);
+            }
         }
         streams.start();
         erasers.forEach(EraserRunner::start);
+        if (recheck != null) {
+            recheck.start();
+        }
         Health health = new Health("deletion-worker", streams::isAlive,
                 () -> streams.isRunning() && erasers.stream().allMatch(EraserRunner::isReady));
         Javalin http = OpsRoutes.start(config.string(HTTP_HOST), config.integer(HTTP_PORT), registry, health);
         LOG.info("deletion-worker {} started: erasers {}, ops on port {}", instanceId, types, http.port());
-        return new DeletionWorker(streams, erasers, producer, store, http, producerMetrics);
+        return new DeletionWorker(streams, erasers, producer, store, http, producerMetrics, recheck);
     }
 
 
@@ -157,6 +187,9 @@ public final class DeletionWorker implements AutoCloseable {
     @Override
     public void close() {
         http.stop();
+        if (recheck != null) {
+            recheck.close();
+        }
         erasers.forEach(EraserRunner::close);
         streams.close();
         producerMetrics.close();

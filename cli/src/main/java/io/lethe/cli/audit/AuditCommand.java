@@ -9,15 +9,16 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code lethe audit}: answers, from the audit topic alone, what happened to deletion
- * requests and whether they were really carried out. Read-only: it never writes to Kafka
- * and joins no consumer group, so it can run against production at any time.
+ * requests and whether they were really carried out, and ({@code recheck}) whether erased data
+ * stayed erased. Read-only except {@code recheck --erase}, which publishes new deletion requests;
+ * it joins no consumer group, so it can run against production at any time.
  *
  * <p>The environment and working directory are constructor parameters so that tests can
  * run the commands without the process environment leaking in.
  */
 @Command(name = "audit", mixinStandardHelpOptions = true,
-        description = "Replay, verify and report on the audit topic (<prefix>audit).",
-        subcommands = {ReplayCommand.class, VerifyCommand.class, ReportCommand.class})
+        description = "Replay, verify, report on and recheck the audit topic (<prefix>audit).",
+        subcommands = {ReplayCommand.class, VerifyCommand.class, ReportCommand.class, RecheckCommand.class})
 public final class AuditCommand implements Runnable {
 
     private final Map<String, String> env;
@@ -45,6 +46,6 @@ public final class AuditCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "choose a subcommand: replay, verify or report");
+        throw new ParameterException(spec.commandLine(), "choose a subcommand: replay, verify, report or recheck");
     }
 }

@@ -1,17 +1,17 @@
 package io.lethe.cli.audit;
 
+import io.lethe.cli.CliConfig;
 import io.lethe.runtime.config.Keys;
-import io.lethe.runtime.config.LetheConfig;
 import io.lethe.runtime.kafka.KafkaSettings;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
- * Where the audit topic is. Precedence: the options, then {@code LETHE_*} environment
- * variables, then {@code .lethe/dev.env} in the working directory, then the built-in
+ * Where the audit topic is. Precedence ({@link CliConfig}): the options, then {@code LETHE_*}
+ * environment variables, then {@code .lethe/dev.env} in the working directory, then the built-in
  * defaults. Every {@code LETHE_KAFKA_*} variable (SASL, SSL) reaches the consumer unchanged.
  */
 public final class ConnectionOptions {
@@ -29,20 +29,11 @@ public final class ConnectionOptions {
     Duration timeout;
 
     KafkaSettings settings(Map<String, String> env, Path workDir) {
-        LetheConfig.Builder b = LetheConfig.builder().defaults(Keys.DEFAULTS);
-        Path devEnv = workDir.resolve(".lethe").resolve("dev.env");
-        if (Files.isRegularFile(devEnv)) {
-            b.envFile(devEnv);
-        }
-        b.env(env);
-        if (bootstrap != null && !bootstrap.isBlank()) {
-            b.set(Keys.KAFKA_BOOTSTRAP_SERVERS, bootstrap.trim());
-        }
-        if (topicPrefix != null) {
-            b.set(Keys.TOPIC_PREFIX, topicPrefix);
-        }
+        Map<String, String> flags = new HashMap<>();
+        flags.put(Keys.KAFKA_BOOTSTRAP_SERVERS, bootstrap == null || bootstrap.isBlank() ? null : bootstrap.trim());
+        flags.put(Keys.TOPIC_PREFIX, topicPrefix);
         try {
-            return new KafkaSettings(b.build());
+            return new KafkaSettings(CliConfig.load(flags, env, workDir));
         } catch (IllegalArgumentException e) {
             throw new AuditException(e.getMessage());
         }

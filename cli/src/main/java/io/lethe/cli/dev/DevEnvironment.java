@@ -103,6 +103,9 @@ public final class DevEnvironment implements AutoCloseable {
             c.put(Keys.TOPIC_PARTITIONS, "3");
             c.put(Keys.TOPIC_REPLICATION_FACTOR, "1");
             c.put(Keys.SCANNER_INTERVAL, o.scanInterval().toString());
+            // a dev stack is small: recheck erased data as often as it scans for expiries
+            c.put(DeletionWorker.RECHECK_INTERVAL, o.scanInterval().toString());
+            c.put(DeletionWorker.RECHECK_RATE, "1000");
             c.put(DeletionApi.HOST, "127.0.0.1");
             c.put(DeletionApi.PORT, Integer.toString(o.apiPort()));
             c.put(DeletionWorker.HTTP_HOST, "127.0.0.1");

@@ -27,6 +27,9 @@ public final class StatusJson {
         m.put("customerId", s.getCustomerId());
         m.put("itemId", s.getItemId());
         m.put("reason", s.getReason().name());
+        if (s.getOriginalRequestId() != null) {
+            m.put("originalRequestId", s.getOriginalRequestId());
+        }
         m.put("status", s.getStatus().name());
         m.put("tasks", s.getTasks().stream().map(StatusJson::task).toList());
         m.put("requestedAt", iso(s.getRequestedAt()));

@@ -151,7 +151,8 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
                 .setScope(r.getScope()).setItemId(r.getItemId()).setReason(r.getReason()).setRegulation(r.getRegulation())
                 .setActor(r.getActor()).setStatus(RequestStatus.IN_PROGRESS).setTasks(tasks)
                 .setRequestedAt(r.getRequestedAt()).setUpdatedAt(Instant.ofEpochMilli(now)).setDueAt(r.getDueAt())
-                .setVerified(false).setBulkId(r.getBulkId()).setRequestHash(r.getRequestHash()).build();
+                .setVerified(false).setBulkId(r.getBulkId()).setRequestHash(r.getRequestHash())
+                .setOriginalRequestId(r.getOriginalRequestId()).build();
         audit(audit(AuditType.ACCEPTED, s, r.getActor(), now)
                 .setRequiredDataTypes(tasks.stream().map(TaskState::getDataType).toList()).build());
         if (!holdIfHeld(s, now)) {
@@ -525,7 +526,8 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
         return AuditEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setType(type)
                 .setRequestId(s.getRequestId()).setTenant(s.getTenant()).setCustomerId(s.getCustomerId())
                 .setActor(actor).setScope(s.getScope()).setItemId(s.getItemId()).setRegulation(s.getRegulation())
-                .setReason(s.getReason()).setBulkId(s.getBulkId()).setRequestStatus(s.getStatus())
+                .setReason(s.getReason()).setBulkId(s.getBulkId()).setOriginalRequestId(s.getOriginalRequestId())
+                .setRequestStatus(s.getStatus())
                 .setRequestedAt(s.getRequestedAt()).setDueAt(s.getDueAt()).setOccurredAt(Instant.ofEpochMilli(now));
     }
 

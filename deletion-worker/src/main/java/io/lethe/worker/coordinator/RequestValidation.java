@@ -2,6 +2,7 @@ package io.lethe.worker.coordinator;
 
 import io.lethe.events.DeletionRequested;
 import io.lethe.events.ErasureResult;
+import io.lethe.events.Reason;
 import io.lethe.events.Scope;
 import io.lethe.runtime.streams.InvalidRecordException;
 import io.lethe.schemas.Topics;
@@ -26,6 +27,11 @@ public final class RequestValidation {
             }
         } else {
             id("itemId", r.getItemId());
+        }
+        if (r.getReason() == Reason.RESURRECTED) {
+            id("originalRequestId", r.getOriginalRequestId());
+        } else if (r.getOriginalRequestId() != null) {
+            throw new InvalidRecordException("originalRequestId is only for reason RESURRECTED");
         }
         if (r.getDueAt().isBefore(r.getRequestedAt())) {
             throw new InvalidRecordException("dueAt is before requestedAt");

@@ -318,6 +318,38 @@ class CoordinatorTopologyTest {
         assertThat(registry.get("lethe.dlq.records").tag("topic", "t.deletion.requests").counter().count()).isEqualTo(3.0);
     }
 
+    @Test
+    void shouldCarryTheOriginalRequestOfAResurrectedRequestOnEveryAuditEventAndRefuseAnUnlinkedOne() {
+        // Given a re-erasure published by a recheck, and two malformed ones
+        DeletionRequested again = request("r-again", Scope.PROFILE, null);
+        again.setReason(Reason.RESURRECTED);
+        again.setOriginalRequestId("r-first");
+        DeletionRequested unlinked = request("r-unlinked", Scope.PROFILE, null);
+        unlinked.setReason(Reason.RESURRECTED);
+        DeletionRequested linkedButNot = request("r-linked", Scope.PROFILE, null);
+        linkedButNot.setOriginalRequestId("r-first");
+        submit(unlinked);
+        submit(linkedButNot);
+        submit(again);
+        for (String type : List.of("conversations", "attachments", "integration-data")) {
+            answer(dispatched(type).get(0), TaskStatus.SUCCEEDED);
+        }
+        answer(dispatched("customer-details").get(0), TaskStatus.SUCCEEDED);
+
+        // Then it runs like any request, and every audit event names the original
+        List<AuditEvent> events = audit.readValuesToList();
+        assertThat(events).extracting(AuditEvent::getRequestId).containsOnly("r-again");
+        assertThat(events).extracting(AuditEvent::getType).contains(AuditType.ACCEPTED, AuditType.COMPLETED);
+        assertThat(events).allSatisfy(e -> {
+            assertThat(e.getOriginalRequestId()).isEqualTo("r-first");
+            assertThat(e.getReason()).isEqualTo(Reason.RESURRECTED);
+        });
+        assertThat(lastStatus().getOriginalRequestId()).isEqualTo("r-first");
+        // And the malformed ones are dead letters that say why
+        assertThat(dlq.readRecordsToList()).extracting(r -> header(r, DeadLetters.HEADER_ERROR_MESSAGE)).containsExactly(
+                "originalRequestId must not be empty", "originalRequestId is only for reason RESURRECTED");
+    }
+
     private static String header(TestRecord<byte[], byte[]> r, String name) {
         return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
