@@ -77,6 +77,28 @@ class CliCommandsTest {
         assertThat(differs.out()).contains("FAILED: 1 difference(s)", "column customers.birthday is not in the data map");
         assertThat(unreachable.exit()).isEqualTo(2);
         assertThat(unreachable.err()).startsWith("datamap: cannot read the schema at jdbc:postgresql://127.0.0.1:1/nowhere");
+
+        // And another service's map (bring your own eraser) is printed and checked the same way
+        Path own = TestStack.newDirectory("datamap").resolve("billing.datamap.json");
+        Files.writeString(own, """
+                {"store": "billing", "description": "Invoices of a tenant's customers.", "subjects": "End customers.",
+                 "tables": [{"name": "customers", "description": "Reused here to show the check.", "subject": ["id"],
+                   "erasure": "scrub", "columns": [{"name": "tenant_id", "class": "reporting-id"},
+                   {"name": "id", "class": "reporting-id"},
+                   {"name": "name", "class": "pii", "category": "identity", "owner": "billing-invoices"}]}],
+                 "blobs": []}""");
+        Run ownDoc = run("datamap", "--map", own.toString());
+        Run ownCheck = run("datamap", "--map", own.toString(), "--check", "--jdbc", jdbc);
+        Files.writeString(own, "{\"store\": \"billing\"}");
+        Run broken = run("datamap", "--map", own.toString());
+
+        assertThat(ownDoc.exit()).as(ownDoc.err()).isZero();
+        assertThat(ownDoc.out()).startsWith("# Data map: billing").contains("| `billing-invoices` | `customers.name` |");
+        assertThat(ownCheck.exit()).isEqualTo(1);
+        assertThat(ownCheck.out()).contains("table customer_emails is not in the data map of billing",
+                "column customers.birthday is not in the data map of billing");
+        assertThat(broken.exit()).isEqualTo(2);
+        assertThat(broken.err()).contains("billing.datamap.json: map: missing description");
     }
 
     @Test

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code lethe bench}: eight scenarios on one Kafka cluster and database, each stage of Lethe
+ * {@code lethe bench}: scenarios on one Kafka cluster and database, each stage of Lethe
  * next to the ceiling of what the same machine does without Lethe's logic (docs/benchmarks.md).
  * Progress goes to stderr, the table to stdout, all figures to a JSON file.
  *
@@ -126,6 +126,9 @@ public final class BenchCommand implements Callable<Integer> {
                     }
                     if (wanted(ConsoleScenario.NAME) || wanted(ConsoleScenario.CEILING)) {
                         results.addAll(ConsoleScenario.run(env));
+                    }
+                    if (wanted(RecheckScenario.NAME) || wanted(RecheckScenario.CEILING)) {
+                        results.addAll(RecheckScenario.run(env, store));
                     }
                 } finally {
                     env.deleteRunTopics();

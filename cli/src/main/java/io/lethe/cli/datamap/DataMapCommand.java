@@ -7,7 +7,11 @@ import io.lethe.store.CustomerStore;
 import io.lethe.store.datamap.DataMap;
 import io.lethe.store.datamap.DataMapMarkdown;
 import io.lethe.store.datamap.SchemaCheck;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
@@ -45,19 +49,31 @@ public final class DataMapCommand implements Callable<Integer> {
     @Option(names = "--jdbc", description = "JDBC URL for --check (else LETHE_JDBC_URL or .lethe/dev.env)")
     String jdbc;
 
+    @Option(names = "--map", paramLabel = "FILE",
+            description = "another store's data map in the same JSON format (default: the built-in customer store's)")
+    Path mapFile;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        DataMap map = DataMap.builtIn();
+        PrintWriter err = spec.commandLine().getErr();
+        DataMap map;
+        try {
+            map = mapFile == null ? DataMap.builtIn() : read(mapFile);
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("datamap: " + mapFile + ": " + e.getMessage());
+            err.flush();
+            return CommandLine.ExitCode.USAGE;
+        }
         if (!check) {
-            out.print(format == Format.json ? map.toJson() : DataMapMarkdown.render(map, DataMap.BUILT_IN_SOURCE));
+            out.print(format == Format.json ? map.toJson()
+                    : DataMapMarkdown.render(map, mapFile == null ? DataMap.BUILT_IN_SOURCE : mapFile.toString()));
             out.flush();
             return 0;
         }
         Map<String, String> flags = new HashMap<>();
         flags.put(Keys.JDBC_URL, jdbc);
         LetheConfig config = CliConfig.load(flags);
-        PrintWriter err = spec.commandLine().getErr();
         if (config.optString(Keys.JDBC_URL).isEmpty()) {
             err.println("datamap: no database: pass --jdbc or set LETHE_JDBC_URL");
             err.flush();
@@ -80,5 +96,11 @@ public final class DataMapCommand implements Callable<Integer> {
         problems.forEach(out::println);
         out.flush();
         return 1;
+    }
+
+    private static DataMap read(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return DataMap.read(in);
+        }
     }
 }

@@ -28,6 +28,8 @@ class MonitoringFilesTest {
             "lethe_requests_finished_total", "lethe_tasks_total", "lethe_rows_erased_total", "lethe_blobs_deleted_total",
             "lethe_erase_duration_seconds_bucket", "lethe_erase_duration_seconds_count", "lethe_erase_duration_seconds_sum",
             "lethe_erase_duration_seconds_max", "lethe_dlq_records_total", "lethe_ready",
+            "lethe_recheck_resurrected", "lethe_recheck_subjects_total", "lethe_recheck_passes_total",
+            "lethe_recheck_failures_total",
             "kafka_consumer_fetch_manager_records_lag_max", "kafka_stream_thread_process_rate",
             // deletion-api
             "lethe_api_requests_accepted_total", "lethe_api_requests_rejected_total",
