@@ -80,6 +80,17 @@ final class DevStack implements AutoCloseable {
         }
     }
 
+    /** Asks the API for a deletion (CUSTOMER_REQUEST, GDPR) and returns its request id; fails unless answered 202. */
+    String requestDeletion(String scope, String customer, String item) {
+        String body = "{\"scope\":\"" + scope + "\",\"customerId\":\"" + customer + "\","
+                + (item == null ? "" : "\"itemId\":\"" + item + "\",") + "\"reason\":\"CUSTOMER_REQUEST\",\"regulation\":\"GDPR\"}";
+        Res r = call("POST", "/v1/deletion-requests", body);
+        if (r.status() != 202) {
+            throw new AssertionError("expected 202 for " + body + ", got " + r.status() + ": " + r.body());
+        }
+        return r.json().get("requestId").asText();
+    }
+
     JsonNode awaitTerminal(String requestId) {
         JsonNode[] last = new JsonNode[1];
         await("request " + requestId + " terminal").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {

@@ -72,13 +72,6 @@ class LegalHoldEndToEndTest {
         assertThat(r.status()).as(r.body()).isEqualTo(200);
     }
 
-    private static String requestDeletion(String scope, String customer, String item) {
-        String body = "{\"scope\":\"" + scope + "\",\"customerId\":\"" + customer + "\","
-                + (item == null ? "" : "\"itemId\":\"" + item + "\",") + "\"reason\":\"CUSTOMER_REQUEST\",\"regulation\":\"GDPR\"}";
-        DevStack.Res r = stack.call("POST", "/v1/deletion-requests", body);
-        assertThat(r.status()).as(r.body()).isEqualTo(202);
-        return r.json().get("requestId").asText();
-    }
 
     private static JsonNode status(String requestId) {
         return stack.call("GET", "/v1/deletion-requests/" + requestId, null).json();
@@ -114,7 +107,7 @@ class LegalHoldEndToEndTest {
         String holdId = placeHold(customer, null);
 
         // When a profile deletion is requested
-        String requestId = requestDeletion("PROFILE", customer, null);
+        String requestId = stack.requestDeletion("PROFILE", customer, null);
 
         // Then it is ON_HOLD, names the hold, and nothing is erased while it lasts
         JsonNode held = awaitStatus(requestId, "ON_HOLD");
@@ -140,8 +133,8 @@ class LegalHoldEndToEndTest {
                 stack.tenant, customer).get(0);
         String holdId = placeHold(null, null);
         try {
-            String item = requestDeletion("ATTACHMENT", customer, attachment);
-            String profile = requestDeletion("PROFILE", Seeder.customerId(6), null);
+            String item = stack.requestDeletion("ATTACHMENT", customer, attachment);
+            String profile = stack.requestDeletion("PROFILE", Seeder.customerId(6), null);
             awaitStatus(item, "ON_HOLD");
             awaitStatus(profile, "ON_HOLD");
             assertThat(stack.blobs.exists(BlobKeys.attachment(stack.tenant, attachment))).isTrue();
@@ -159,7 +152,7 @@ class LegalHoldEndToEndTest {
     void shouldReleaseAnExpiredHoldByItselfAndAnnounceTheExpiryOnce() throws Exception {
         String customer = Seeder.customerId(5);
         String holdId = placeHold(customer, Instant.now().plusSeconds(8));
-        String requestId = requestDeletion("PROFILE", customer, null);
+        String requestId = stack.requestDeletion("PROFILE", customer, null);
         awaitStatus(requestId, "ON_HOLD");
         assertThat(awaitStatus(requestId, "COMPLETED", "FAILED").get("status").asText()).isEqualTo("COMPLETED");
         assertThat(stack.pii(customer)).isZero();
@@ -176,7 +169,7 @@ class LegalHoldEndToEndTest {
             customers.add(Seeder.customerId(n));
         }
         Map<String, String> requests = new HashMap<>();
-        customers.forEach(c -> requests.put(c, requestDeletion("PROFILE", c, null)));
+        customers.forEach(c -> requests.put(c, stack.requestDeletion("PROFILE", c, null)));
 
         // When holds are placed on half of them meanwhile, from several threads
         List<String> heldCustomers = customers.subList(0, 6);

@@ -87,9 +87,9 @@ class RecheckEndToEndTest {
                         + "' and id = '" + item + "'");
         copy(stack.dir.resolve("blobs"), backup, BlobKeys.attachment(stack.tenant, profileAttachment));
         copy(stack.dir.resolve("blobs"), backup, BlobKeys.attachment(stack.tenant, item));
-        profileRequest = request("PROFILE", profileCustomer, null);
-        attachmentRequest = request("ATTACHMENT", itemCustomer, item);
-        untouchedRequest = request("PROFILE", untouchedCustomer, null);
+        profileRequest = stack.requestDeletion("PROFILE", profileCustomer, null);
+        attachmentRequest = stack.requestDeletion("ATTACHMENT", itemCustomer, item);
+        untouchedRequest = stack.requestDeletion("PROFILE", untouchedCustomer, null);
         for (String id : List.of(profileRequest, attachmentRequest, untouchedRequest)) {
             assertThat(stack.awaitTerminal(id).get("status").asText()).isEqualTo("COMPLETED");
         }
@@ -198,13 +198,6 @@ class RecheckEndToEndTest {
         return Arrays.stream(out.split("\n")).filter(l -> l.split("\t").length == 7 && !l.startsWith("requestId")).toList();
     }
 
-    private static String request(String scope, String customer, String item) {
-        String body = "{\"scope\":\"" + scope + "\",\"customerId\":\"" + customer + "\","
-                + (item == null ? "" : "\"itemId\":\"" + item + "\",") + "\"reason\":\"CUSTOMER_REQUEST\",\"regulation\":\"GDPR\"}";
-        DevStack.Res r = stack.call("POST", "/v1/deletion-requests", body);
-        assertThat(r.status()).as(r.body()).isEqualTo(202);
-        return r.json().get("requestId").asText();
-    }
 
     private static double resurrectedMetric() {
         String url = stack.env.devEnv().get("LETHE_METRICS_URLS").split(" ")[1];

@@ -118,7 +118,14 @@ public final class StoreFixture {
 
     /** Runs a query and returns the first column of every row as strings (nulls kept). */
     public static List<String> column(CustomerStore s, String sql, Object... args) throws SQLException {
-        try (Connection c = s.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = s.dataSource().getConnection()) {
+            return column(c, sql, args);
+        }
+    }
+
+    /** The same on a connection the caller holds (temporary tables, one session). */
+    public static List<String> column(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);
             }

@@ -62,16 +62,7 @@ public record DataMap(String store, String description, String subjects, List<Ta
         METADATA;
 
         public String label() {
-            return name().toLowerCase(Locale.ROOT).replace('_', '-');
-        }
-
-        static Classification parse(String s, String where) {
-            for (Classification c : values()) {
-                if (c.label().equals(s)) {
-                    return c;
-                }
-            }
-            throw new IllegalArgumentException(where + ": class must be one of pii, reporting-id, metadata, not " + s);
+            return DataMap.label(this);
         }
     }
 
@@ -85,17 +76,23 @@ public record DataMap(String store, String description, String subjects, List<Ta
         KEEP;
 
         public String label() {
-            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+            return DataMap.label(this);
         }
+    }
 
-        static Erasure parse(String s, String where) {
-            for (Erasure e : values()) {
-                if (e.label().equals(s)) {
-                    return e;
-                }
+    /** How the JSON spells an enum constant: lower case, {@code -} for {@code _}. */
+    private static String label(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    private static <E extends Enum<E>> E parse(Class<E> type, String field, String value, String where) {
+        for (E e : type.getEnumConstants()) {
+            if (label(e).equals(value)) {
+                return e;
             }
-            throw new IllegalArgumentException(where + ": erasure must be one of scrub, delete-row, keep, not " + s);
         }
+        throw new IllegalArgumentException(where + ": " + field + " must be one of "
+                + String.join(", ", java.util.Arrays.stream(type.getEnumConstants()).map(DataMap::label).toList()) + ", not " + value);
     }
 
     /**
@@ -198,7 +195,7 @@ public record DataMap(String store, String description, String subjects, List<Ta
             if (!tableNames.add(name)) {
                 throw new IllegalArgumentException(where + " is listed twice");
             }
-            Erasure erasure = Erasure.parse(text(t, "erasure", where), where);
+            Erasure erasure = parse(Erasure.class, "erasure", text(t, "erasure", where), where);
             List<String> subject = new ArrayList<>();
             t.path("subject").forEach(s -> subject.add(s.asText()));
             Map<Scope, String> items = new EnumMap<>(Scope.class);
@@ -223,7 +220,7 @@ public record DataMap(String store, String description, String subjects, List<Ta
                 if (!columnNames.add(cname)) {
                     throw new IllegalArgumentException(cwhere + " is listed twice");
                 }
-                Classification cls = Classification.parse(text(c, "class", cwhere), cwhere);
+                Classification cls = parse(Classification.class, "class", text(c, "class", cwhere), cwhere);
                 String category = c.hasNonNull("category") ? c.get("category").asText() : null;
                 String owner = c.hasNonNull("owner") ? c.get("owner").asText() : null;
                 if (cls == Classification.PII && (category == null || owner == null)) {

@@ -1,6 +1,7 @@
 package io.lethe.store.datamap;
 
 import io.lethe.events.Scope;
+import io.lethe.store.StoreFixture;
 import io.lethe.store.blob.BlobStore;
 import io.lethe.store.erase.BatchEraser;
 import io.lethe.store.erase.Eraser;
@@ -320,17 +321,6 @@ final class ErasureCoverage {
     }
 
     private static List<String> queryStrings(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            List<String> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-            return out;
-        }
+        return StoreFixture.column(c, sql, args);
     }
 }
