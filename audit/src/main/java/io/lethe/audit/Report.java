@@ -5,12 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.lethe.events.AuditEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 
 /**
  * Proof of deletion for one tenant, per request, as CSV or JSON: what {@code lethe audit
@@ -19,6 +22,9 @@ import java.util.stream.Stream;
  * array. Rendering only: it reads no topic.
  */
 public final class Report {
+
+    /** RFC 4180, {@code \n} line ends, nulls as empty fields. */
+    private static final CSVFormat CSV = CSVFormat.RFC4180.builder().setRecordSeparator('\n').get();
 
     public static final List<String> CSV_COLUMNS = List.of("requestId", "customerId", "scope", "itemId", "regulation", "reason",
             "requestedAt", "completedAt", "dueAt", "onTime", "status", "verified",
@@ -58,8 +64,17 @@ public final class Report {
 
     /** A header line, then one line per request and data type; every line ends with {@code \n}. */
     public static String csv(List<ProofOfDeletion> proofs) {
-        StringBuilder b = new StringBuilder(String.join(",", CSV_COLUMNS)).append('\n');
-        proofs.forEach(p -> csvRows(p).forEach(row -> b.append(row).append('\n')));
+        StringBuilder b = new StringBuilder();
+        try (CSVPrinter printer = new CSVPrinter(b, CSV)) {
+            printer.printRecord(CSV_COLUMNS);
+            for (ProofOfDeletion p : proofs) {
+                for (List<Object> row : csvRows(p)) {
+                    printer.printRecord(row);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("a StringBuilder does not fail", e);
+        }
         return b.toString();
     }
 
@@ -72,7 +87,7 @@ public final class Report {
         }
     }
 
-    private static List<String> csvRows(ProofOfDeletion p) {
+    private static List<List<Object>> csvRows(ProofOfDeletion p) {
         List<ProofOfDeletion.DataTypeCounts> types = p.dataTypes().isEmpty()
                 ? List.of(new ProofOfDeletion.DataTypeCounts("", null, 0, 0, 0, 0, null)) : p.dataTypes();
         return types.stream().map(t -> {
@@ -95,22 +110,18 @@ public final class Report {
             row.put("rowsDeleted", t.results() == 0 ? null : t.rowsDeleted());
             row.put("blobsDeleted", t.results() == 0 ? null : t.blobsDeleted());
             row.put("residual", t.residual());
-            return CSV_COLUMNS.stream().map(c -> csvField(row.get(c))).collect(Collectors.joining(","));
+            return CSV_COLUMNS.stream().map(c -> guard(row.get(c))).toList();
         }).toList();
     }
 
-    /** RFC 4180 quoting, and a leading quote on text that a spreadsheet would run as a formula. */
-    static String csvField(Object value) {
-        if (value == null) {
-            return "";
+    /**
+     * A leading quote on text that a spreadsheet would run as a formula (OWASP CSV injection);
+     * RFC 4180 quoting is Commons CSV's.
+     */
+    static Object guard(Object value) {
+        if (value instanceof String s && !s.isEmpty() && Stream.of("=", "+", "-", "@").anyMatch(s::startsWith)) {
+            return "'" + s;
         }
-        String s = value.toString();
-        if (value instanceof String && !s.isEmpty() && Stream.of("=", "+", "-", "@").anyMatch(s::startsWith)) {
-            s = "'" + s;
-        }
-        if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {
-            s = "\"" + s.replace("\"", "\"\"") + "\"";
-        }
-        return s;
+        return value;
     }
 }

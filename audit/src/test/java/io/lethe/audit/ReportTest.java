@@ -81,9 +81,9 @@ class ReportTest {
         // Then
         assertThat(csv).contains("\"r-\"\"1\"\",x\",\"'=HYPERLINK(\"\"http://x\"\")\",ATTACHMENT,\"'@sum\nline\",GDPR,")
                 .contains(",COMPLETED,false,,,,,,\n");
-        assertThat(Report.csvField("+1")).isEqualTo("'+1");
-        assertThat(Report.csvField(-1L)).as("numbers are no formulas").isEqualTo("-1");
-        assertThat(Report.csvField(null)).isEmpty();
+        assertThat(Report.guard("+1")).isEqualTo("'+1");
+        assertThat(Report.guard(-1L)).as("numbers are no formulas").isEqualTo(-1L);
+        assertThat(Report.guard(null)).isNull();
     }
 
     @Test

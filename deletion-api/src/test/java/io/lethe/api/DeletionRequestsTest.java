@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lethe.api.TestApi.Res;
 import io.lethe.events.DeletionRequested;
+import io.lethe.events.DeletionStatus;
 import io.lethe.events.Reason;
 import io.lethe.events.Regulation;
 import io.lethe.events.RequestStatus;
@@ -277,6 +278,35 @@ class DeletionRequestsTest {
         assertThat(published.get(0).getRedrive()).isTrue();
         assertThat(published.get(0).getActor()).isEqualTo("bob");
         assertThat(published.get(0).getCustomerId()).isEqualTo("c-failed");
+    }
+
+    @Test
+    void shouldRedriveAFailedReerasureWithItsLinkToTheOriginalAndShowTheLink() throws Exception {
+        // Given a RESURRECTED re-erasure (published by lethe audit recheck --erase) that FAILED
+        String id = "resurrected-" + UUID.randomUUID().toString().replace("-", "");
+        DeletionStatus failed = DeletionStatus.newBuilder().setRequestId(id).setTenant("acme").setCustomerId("c-back")
+                .setScope(Scope.PROFILE).setReason(Reason.RESURRECTED).setRegulation(Regulation.GDPR).setActor("lethe-recheck")
+                .setStatus(RequestStatus.FAILED).setTasks(List.of()).setRequestedAt(Instant.now()).setUpdatedAt(Instant.now())
+                .setDueAt(Instant.now().plus(Duration.ofDays(30))).setVerified(false).setOriginalRequestId("r-original").build();
+        t.write(t.topics.deletionStatus(), id, failed);
+        await("FAILED visible").until(() -> t.call("GET", "/v1/deletion-requests/" + id, admin, null).status() == 200);
+
+        // Then its status names the original
+        JsonNode status = t.call("GET", "/v1/deletion-requests/" + id, admin, null).json();
+        assertThat(status.get("reason").asText()).isEqualTo("RESURRECTED");
+        assertThat(status.get("originalRequestId").asText()).isEqualTo("r-original");
+
+        // When it is retried, the redrive keeps the link (the worker refuses a RESURRECTED request without one)
+        Res r = t.call("POST", "/v1/deletion-requests/" + id + "/retry", t.token("acme", "bob", "compliance_admin"), null);
+        assertThat(r.status()).isEqualTo(202);
+        assertThat(t.requestsFor(id)).singleElement().satisfies(q -> {
+            assertThat(q.getRedrive()).isTrue();
+            assertThat(q.getReason()).isEqualTo(Reason.RESURRECTED);
+            assertThat(q.getOriginalRequestId()).isEqualTo("r-original");
+        });
+        // And an ordinary request's status has no such field
+        assertThat(t.call("GET", "/v1/deletion-requests/" + t.call("POST", "/v1/deletion-requests", admin, profile("c-plain"))
+                .json().get("requestId").asText(), admin, null).json().has("originalRequestId")).isFalse();
     }
 
     @Test

@@ -89,9 +89,17 @@ public final class Topics {
         return deletionRequests;
     }
 
+    /**
+     * Whether {@code name} is a data type name: 1 to 63 lower-case letters, digits and {@code -},
+     * not starting with {@code -}. It names a task topic, so it is part of the topic contract.
+     */
+    public static boolean isDataType(String name) {
+        return name != null && DATA_TYPE.matcher(name).matches();
+    }
+
     /** The task topic of one data type, keyed by subject key. */
     public Topic<String, ErasureTask> erasureTasks(String dataType) {
-        if (dataType == null || !DATA_TYPE.matcher(dataType).matches()) {
+        if (!isDataType(dataType)) {
             throw new IllegalArgumentException("a data type is lower-case letters, digits and '-': " + dataType);
         }
         return new Topic<>(prefix + "erasure.tasks." + dataType, KEY, taskSerde, THIRTY_DAYS);

@@ -19,6 +19,7 @@ import io.lethe.runtime.config.LetheConfig;
 import io.lethe.runtime.kafka.KafkaSettings;
 import io.lethe.runtime.kafka.LetheProducer;
 import io.lethe.runtime.kafka.TopicReader;
+import io.lethe.schemas.Statuses;
 import io.lethe.schemas.Topics;
 import io.lethe.store.CustomerStore;
 import io.lethe.store.blob.FileBlobStore;
@@ -661,7 +662,7 @@ public final class ChaosRun {
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
             Map<String, DeletionStatus> latest = latestStatuses();
-            long open = ids.stream().filter(id -> latest.get(id) == null || !terminal(latest.get(id).getStatus())).count();
+            long open = ids.stream().filter(id -> latest.get(id) == null || !Statuses.terminal(latest.get(id).getStatus())).count();
             if (open == 0 || Instant.now().isAfter(deadline)) {
                 log("%d of %d requests terminal", ids.size() - open, ids.size());
                 Map<String, DeletionStatus> mine = new HashMap<>();
@@ -690,7 +691,7 @@ public final class ChaosRun {
             }
             Map<String, DeletionStatus> st = latestStatuses();
             boolean done = customers.containsAll(expiring)
-                    && expiryIds.stream().allMatch(id -> st.get(id) != null && terminal(st.get(id).getStatus()));
+                    && expiryIds.stream().allMatch(id -> st.get(id) != null && Statuses.terminal(st.get(id).getStatus()));
             if (done) {
                 return;
             }
@@ -861,10 +862,6 @@ public final class ChaosRun {
             throw new IllegalStateException(e);
         }
         return out;
-    }
-
-    private static boolean terminal(RequestStatus s) {
-        return s == RequestStatus.COMPLETED || s == RequestStatus.FAILED || s == RequestStatus.REJECTED;
     }
 
     // ---- HTTP ----

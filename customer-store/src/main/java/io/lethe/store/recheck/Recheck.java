@@ -24,9 +24,8 @@ import javax.sql.DataSource;
  * <p>Requests are buffered into batches of {@code batchSize} and each data type's residual check
  * runs once per batch (the same set-based SQL the erasers use), so memory is one batch, whatever
  * the length of the audit trail. With a rate, {@link #accept} sleeps as needed to stay under that
- * many requests per second, so a continuous recheck never competes with live deletions. The
- * pacing is a few lines by hand: Guava's RateLimiter would do it, but is not worth a dependency
- * of the store for one sleep.
+ * many requests per second ({@link Pacer}), so a continuous recheck never competes with live
+ * deletions.
  *
  * <p>Data types without an eraser here (owned by another service) are counted in
  * {@link Stats#unchecked()}, not checked: that service rechecks its own store.
@@ -41,14 +40,13 @@ public final class Recheck {
     private final BlobStore blobs;
     private final Map<String, Eraser> erasers;
     private final int batchSize;
-    private final double perSecond;
+    private final Pacer pacer;
     private final Duration statementTimeout;
     private final Consumer<Finding> findings;
     private final Map<String, ErasedRequest> batch = new LinkedHashMap<>();
     private final Map<String, Long> unchecked = new TreeMap<>();
     private long requests;
     private long found;
-    private long paceStart = -1;
 
     /**
      * @param perSecond most requests checked per second; 0 for no limit
@@ -59,14 +57,11 @@ public final class Recheck {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1: " + batchSize);
         }
-        if (perSecond < 0) {
-            throw new IllegalArgumentException("rate must not be negative: " + perSecond);
-        }
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.blobs = Objects.requireNonNull(blobs, "blobs");
         this.erasers = Map.copyOf(erasers);
         this.batchSize = batchSize;
-        this.perSecond = perSecond;
+        this.pacer = new Pacer(perSecond);
         this.statementTimeout = statementTimeout;
         this.findings = findings;
     }
@@ -93,7 +88,7 @@ public final class Recheck {
         if (batch.isEmpty()) {
             return;
         }
-        pace(batch.size());
+        pacer.before(batch.size());
         Map<String, List<ErasureTarget>> byType = new LinkedHashMap<>();
         for (ErasedRequest r : batch.values()) {
             for (String type : r.dataTypes()) {
@@ -135,22 +130,5 @@ public final class Recheck {
         batch.clear();
         found += out.size();
         out.forEach(findings);
-    }
-
-    /** Sleeps until checking {@code next} more requests keeps the average at or under the rate. */
-    private void pace(int next) throws InterruptedException {
-        if (perSecond == 0) {
-            return;
-        }
-        long now = System.nanoTime();
-        if (paceStart < 0) {
-            paceStart = now;
-        }
-        long due = paceStart + (long) ((requests + next) / perSecond * 1e9);
-        // the first batch goes at once; later ones wait for their share of time
-        long wait = due - now - (long) (next / perSecond * 1e9);
-        if (wait > 0) {
-            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-        }
     }
 }

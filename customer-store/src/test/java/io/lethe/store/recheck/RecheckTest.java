@@ -94,7 +94,7 @@ class RecheckTest {
         assertThatThrownBy(() -> new Recheck(store.dataSource(), fx.blobs, Erasers.builtIn(), 0, 0, Duration.ofSeconds(1), f -> { }))
                 .hasMessageContaining("batch size must be at least 1");
         assertThatThrownBy(() -> new Recheck(store.dataSource(), fx.blobs, Erasers.builtIn(), 10, -1, Duration.ofSeconds(1), f -> { }))
-                .hasMessageContaining("rate must not be negative");
+                .hasMessageContaining("rate must be a finite number, not negative");
     }
 
     private ErasedRequest erased(String requestId, String customer, Scope scope, String item, List<String> types) {

@@ -1,5 +1,8 @@
 package io.lethe.api.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
@@ -36,7 +39,6 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Verifies bearer JWTs: RS256 or ES256 signature against a JWKS URL, a PEM public key file or
@@ -44,9 +46,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * and audience; claims {@code sub}, {@code tenant}, {@code roles}. {@code alg: none}, HMAC
  * and every other algorithm are refused because the key selector only accepts RS256/ES256.
  *
- * <p>Verified tokens are cached until their {@code exp}, so the hot path checks a signature
- * once per token. The cache does not learn about revocation: a token stays valid until it
- * expires, as it would for any stateless verifier.
+ * <p>Verified tokens are cached (Caffeine, at most 50,000, each until its {@code exp}), so the hot
+ * path checks a signature once per token. The cache does not learn about revocation: a token
+ * stays valid until it expires, as it would for any stateless verifier.
  */
 public final class TokenVerifier {
 
@@ -61,10 +63,16 @@ public final class TokenVerifier {
 
     private final DefaultJWTProcessor<SecurityContext> processor;
     private final Clock clock;
-    private final ConcurrentHashMap<String, Principal> cache = new ConcurrentHashMap<>();
+    private final Cache<String, Principal> cache;
 
     TokenVerifier(JWKSource<SecurityContext> keys, String issuer, String audience, Duration skew, Clock clock) {
         this.clock = clock;
+        this.cache = Caffeine.newBuilder().maximumSize(MAX_CACHED)
+                .expireAfter(Expiry.creating((String token, Principal p) -> {
+                    Duration left = Duration.between(clock.instant(), p.expiresAt());
+                    return left.isNegative() ? Duration.ZERO : left;
+                }))
+                .build();
         processor = new DefaultJWTProcessor<>();
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256), keys));
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(audience,
@@ -132,20 +140,12 @@ public final class TokenVerifier {
         }
         String token = authorization.substring(7).trim();
         Instant now = clock.instant();
-        Principal cached = cache.get(token);
-        if (cached != null) {
-            if (cached.expiresAt().isAfter(now)) {
-                return cached;
-            }
-            cache.remove(token);
+        Principal cached = cache.getIfPresent(token);
+        // the verifier's clock decides, not only the cache's own ticker (tests move the clock)
+        if (cached != null && cached.expiresAt().isAfter(now)) {
+            return cached;
         }
         Principal p = verifyToken(token);
-        if (cache.size() >= MAX_CACHED) {
-            cache.values().removeIf(c -> !c.expiresAt().isAfter(now));
-            if (cache.size() >= MAX_CACHED) {
-                cache.clear();
-            }
-        }
         cache.put(token, p);
         return p;
     }

@@ -2,6 +2,7 @@ package io.lethe.api.bulk;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import io.lethe.api.Replies;
 import io.lethe.api.Publisher;
 import io.lethe.api.auth.Access;
 import io.lethe.api.auth.Permission;
@@ -90,7 +91,7 @@ public final class BulkRoutes {
 
     public void create(Context ctx) {
         Principal p = Access.require(ctx, Permission.BULK_CREATE);
-        problems.reply(ctx, create(p, bodies.read(ctx, BODY_LIMIT)), 202);
+        Replies.json(ctx, create(p, bodies.read(ctx, BODY_LIMIT)), 202, problems);
     }
 
     /** Validates and starts a bulk deletion on behalf of {@code p}; the JSON route and the console both come here. */
@@ -145,7 +146,7 @@ public final class BulkRoutes {
             }
             f.check();
         }
-        problems.reply(ctx, decide(p, ctx.pathParam("bulkId"), approve, reason), 200);
+        Replies.json(ctx, decide(p, ctx.pathParam("bulkId"), approve, reason), 200, problems);
     }
 
     /**

@@ -447,7 +447,7 @@ public final class Console {
     }
 
     private static String dueText(DeletionStatus s, Instant now) {
-        if (StatusStore.terminal(s.getStatus())) {
+        if (io.lethe.schemas.Statuses.terminal(s.getStatus())) {
             return "";
         }
         if (s.getStatus() == RequestStatus.ON_HOLD) {
@@ -576,7 +576,7 @@ public final class Console {
         List<Views.TaskRow> tasks = s.getTasks().stream().map(Console::task).toList();
         List<Views.TimelineRow> timeline = audit.request(p.tenant(), s.getRequestId()).stream()
                 .map(e -> new Views.TimelineRow(Views.When.of(e.getOccurredAt(), now), describe(e), e.getActor())).toList();
-        boolean terminal = StatusStore.terminal(s.getStatus());
+        boolean terminal = io.lethe.schemas.Statuses.terminal(s.getStatus());
         render(ctx, "request.jte", new Views.RequestView(chrome(ctx, "Request " + s.getRequestId(), "requests"), s.getRequestId(),
                 s.getCustomerId(), Views.scopeLabel(s.getScope()), s.getItemId(), Views.label(s.getReason().name()), s.getRegulation().name(),
                 Views.statusLabel(s.getStatus()), s.getStatus().name(), s.getVerified() && s.getStatus() == RequestStatus.COMPLETED,

@@ -3,6 +3,7 @@ package io.lethe.api.holds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import io.lethe.api.Replies;
 import io.lethe.api.Publisher;
 import io.lethe.api.audit.AdminAudit;
 import io.lethe.api.auth.Access;
@@ -90,7 +91,7 @@ public final class HoldRoutes {
             ctx.header("Location", "/v1/legal-holds/" + URLEncoder.encode((String) body.get("holdId"), StandardCharsets.UTF_8));
             return body;
         });
-        problems.reply(ctx, placed, 201);
+        Replies.json(ctx, placed, 201, problems);
     }
 
     /**
@@ -216,7 +217,7 @@ public final class HoldRoutes {
             // no options: an empty object is allowed, any field is an error
             new Fields(bodies.read(ctx, JsonBodies.DEFAULT_LIMIT), Set.of()).check();
         }
-        problems.reply(ctx, release(p, ctx.pathParam("holdId")), 200);
+        Replies.json(ctx, release(p, ctx.pathParam("holdId")), 200, problems);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.lethe.api.policy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import io.lethe.api.Replies;
 import io.lethe.api.Publisher;
 import io.lethe.api.auth.Access;
 import io.lethe.api.auth.Permission;
@@ -72,7 +73,7 @@ public final class PolicyRoutes {
         if (dryRunParam != null && !dryRunParam.equals("true") && !dryRunParam.equals("false")) {
             throw ProblemException.invalid("dryRun", "must be true or false");
         }
-        problems.reply(ctx, change(p, bodies.read(ctx, JsonBodies.DEFAULT_LIMIT), "true".equals(dryRunParam)), 200);
+        Replies.json(ctx, change(p, bodies.read(ctx, JsonBodies.DEFAULT_LIMIT), "true".equals(dryRunParam)), 200, problems);
     }
 
     /**

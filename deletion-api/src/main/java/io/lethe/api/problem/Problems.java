@@ -4,11 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Writes {@code application/problem+json} answers, with the headers a cause needs
@@ -16,8 +12,6 @@ import org.slf4j.LoggerFactory;
  * rejection to a listener (metrics). Does not log: callers decide what is worth a log line.
  */
 public final class Problems {
-
-    private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
 
     public static final String CONTENT_TYPE = "application/problem+json";
 
@@ -54,26 +48,5 @@ public final class Problems {
             ctx.status(t.status()).contentType(CONTENT_TYPE).result("{\"type\":\"" + t.uri() + "\",\"status\":" + t.status() + "}");
         }
         onRejected.accept(t);
-    }
-
-    /**
-     * Completes the response from {@code body} (Javalin async): {@code status} + JSON on success,
-     * the problem on a {@link ProblemException}, 500 on anything else.
-     */
-    public void reply(Context ctx, CompletableFuture<?> body, int status) {
-        ctx.future(() -> body.handle((value, error) -> {
-            if (error == null) {
-                ctx.status(status).json(value);
-            } else {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                if (cause instanceof ProblemException p) {
-                    write(ctx, p);
-                } else {
-                    LOG.error("request failed path={} error={}", ctx.endpointHandlerPath(), cause.getClass().getName(), cause);
-                    write(ctx, new ProblemException(ProblemType.INTERNAL, "unexpected error"));
-                }
-            }
-            return null;
-        }));
     }
 }

@@ -2,6 +2,7 @@ package io.lethe.api.requests;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import io.lethe.api.Replies;
 import io.lethe.api.Publisher;
 import io.lethe.api.auth.Access;
 import io.lethe.api.auth.Permission;
@@ -72,7 +73,7 @@ public final class RequestRoutes {
         Principal p = Access.require(ctx, Permission.CREATE);
         String key = ctx.header("Idempotency-Key");
         checkKey(key);
-        problems.reply(ctx, submit(p, key, bodies.read(ctx, JsonBodies.DEFAULT_LIMIT)), 202);
+        Replies.json(ctx, submit(p, key, bodies.read(ctx, JsonBodies.DEFAULT_LIMIT)), 202, problems);
     }
 
     /**
@@ -187,7 +188,7 @@ public final class RequestRoutes {
 
     public void retry(Context ctx) {
         Principal p = Access.require(ctx, Permission.RETRY);
-        problems.reply(ctx, retry(p, ctx.pathParam("requestId")), 202);
+        Replies.json(ctx, retry(p, ctx.pathParam("requestId")), 202, problems);
     }
 
     /** Redrives a FAILED request on behalf of {@code p}; the JSON route and the console both come here. */
@@ -201,7 +202,8 @@ public final class RequestRoutes {
                 .setRequestId(s.getRequestId()).setTenant(s.getTenant()).setCustomerId(s.getCustomerId())
                 .setScope(s.getScope()).setItemId(s.getItemId()).setReason(s.getReason()).setRegulation(s.getRegulation())
                 .setActor(p.subject()).setRequestedAt(s.getRequestedAt()).setDueAt(s.getDueAt())
-                .setBulkId(s.getBulkId()).setRedrive(true).setRequestHash(s.getRequestHash()).build();
+                .setBulkId(s.getBulkId()).setRedrive(true).setRequestHash(s.getRequestHash())
+                .setOriginalRequestId(s.getOriginalRequestId()).build();
         return publisher.publish(topics.deletionRequests(), Topics.subjectKey(s.getTenant(), s.getCustomerId()), redrive)
                 .thenApply(acked -> {
                     LOG.info("deletion request redriven requestId={}", s.getRequestId());

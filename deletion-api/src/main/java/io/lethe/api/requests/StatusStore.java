@@ -4,6 +4,7 @@ import io.lethe.api.validation.Paging;
 import io.lethe.events.DeletionRequested;
 import io.lethe.events.DeletionStatus;
 import io.lethe.events.RequestStatus;
+import io.lethe.schemas.Statuses;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +58,7 @@ public final class StatusStore {
                 .setScope(r.getScope()).setItemId(r.getItemId()).setReason(r.getReason()).setRegulation(r.getRegulation())
                 .setActor(r.getActor()).setStatus(RequestStatus.ACCEPTED).setTasks(List.of())
                 .setRequestedAt(r.getRequestedAt()).setUpdatedAt(r.getRequestedAt()).setDueAt(r.getDueAt())
-                .setBulkId(r.getBulkId()).setRequestHash(r.getRequestHash()).build());
+                .setBulkId(r.getBulkId()).setRequestHash(r.getRequestHash()).setOriginalRequestId(r.getOriginalRequestId()).build());
     }
 
     public Optional<DeletionStatus> find(String tenant, String requestId) {
@@ -128,12 +129,8 @@ public final class StatusStore {
 
     /** Still open, not held by a legal hold, and past its due date (a held request's clock does not run out). */
     public static boolean overdue(DeletionStatus s, java.time.Instant now) {
-        return s.getDueAt() != null && now.isAfter(s.getDueAt()) && !terminal(s.getStatus())
+        return s.getDueAt() != null && now.isAfter(s.getDueAt()) && !Statuses.terminal(s.getStatus())
                 && s.getStatus() != RequestStatus.ON_HOLD;
-    }
-
-    public static boolean terminal(RequestStatus s) {
-        return s == RequestStatus.COMPLETED || s == RequestStatus.FAILED || s == RequestStatus.REJECTED;
     }
 
     /** Newest first: the last {@code limit} entries before {@code before} (exclusive; null = from the newest). */

@@ -14,6 +14,7 @@ import io.lethe.events.TaskState;
 import io.lethe.events.TaskStatus;
 import io.lethe.runtime.streams.InvalidRecordException;
 import io.lethe.schemas.Holds;
+import io.lethe.schemas.Statuses;
 import io.lethe.schemas.Topics;
 import io.lethe.worker.WorkerMetrics;
 import java.time.Duration;
@@ -94,7 +95,7 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
         this.taskName = context.taskId().toString();
         try (KeyValueIterator<String, DeletionStatus> all = requests.all()) {
             all.forEachRemaining(kv -> {
-                if (!terminal(kv.value.getStatus()) && kv.value.getStatus() != RequestStatus.ON_HOLD) {
+                if (!Statuses.terminal(kv.value.getStatus()) && kv.value.getStatus() != RequestStatus.ON_HOLD) {
                     metrics.opened(taskName, kv.key, kv.value.getRequestedAt(), kv.value.getDueAt());
                 }
             });
@@ -193,7 +194,7 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
             return;
         }
         TaskState t = task(s, r.getDataType());
-        if (terminal(s.getStatus()) || t == null || t.getStatus() != TaskStatus.PENDING
+        if (Statuses.terminal(s.getStatus()) || t == null || t.getStatus() != TaskStatus.PENDING
                 || r.getAttempt() != t.getAttempts() || t.getNextAttemptAt() != null) {
             LOG.debug("stale result {} attempt {} ignored", r.getTaskId(), r.getAttempt());
             return;
@@ -498,7 +499,7 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
             String dataType = timeout && mark > 0 ? parts[2].substring(0, mark) : parts[2];
             DeletionStatus s = requests.get(parts[1]);
             TaskState t = s == null ? null : task(s, dataType);
-            if (s == null || terminal(s.getStatus()) || t == null || t.getStatus() != TaskStatus.PENDING) {
+            if (s == null || Statuses.terminal(s.getStatus()) || t == null || t.getStatus() != TaskStatus.PENDING) {
                 continue;
             }
             if (timeout) {
@@ -541,9 +542,5 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
 
     private static long sum(DeletionStatus s, java.util.function.ToLongFunction<TaskState> f) {
         return s.getTasks().stream().mapToLong(f).sum();
-    }
-
-    static boolean terminal(RequestStatus s) {
-        return s == RequestStatus.COMPLETED || s == RequestStatus.FAILED || s == RequestStatus.REJECTED;
     }
 }

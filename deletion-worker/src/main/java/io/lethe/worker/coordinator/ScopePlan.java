@@ -3,9 +3,13 @@ package io.lethe.worker.coordinator;
 import io.lethe.events.Scope;
 import io.lethe.runtime.config.ConfigException;
 import io.lethe.runtime.config.LetheConfig;
+import io.lethe.schemas.Topics;
+import io.lethe.store.erase.Erasers;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -20,11 +24,8 @@ import java.util.Set;
  */
 public final class ScopePlan {
 
-    public static final Map<String, String> DEFAULTS = Map.of(
-            "worker.scope.profile", "conversations,attachments,integration-data;customer-details",
-            "worker.scope.contact", "conversations,attachments",
-            "worker.scope.attachment", "attachments",
-            "worker.scope.voice.recording", "attachments");
+    /** The built-in erasers' phases ({@link Erasers#phases()}), as configuration values. */
+    public static final Map<String, String> DEFAULTS = builtInDefaults();
 
     private final Map<Scope, List<List<String>>> phases;
 
@@ -52,7 +53,7 @@ public final class ScopePlan {
             for (String phase : spec.split(";")) {
                 List<String> types = Arrays.stream(phase.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
                 for (String t : types) {
-                    if (!t.matches("[a-z0-9][a-z0-9-]{0,62}")) {
+                    if (!Topics.isDataType(t)) {
                         throw LetheConfig.invalid(key, spec, "data type names of lower-case letters, digits and '-'");
                     }
                 }
@@ -64,6 +65,13 @@ public final class ScopePlan {
             phases.put(s, parsed);
         }
         return new ScopePlan(phases);
+    }
+
+    private static Map<String, String> builtInDefaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        Erasers.phases().forEach((scope, phases) -> d.put(key(scope),
+                String.join(";", phases.stream().map(p -> String.join(",", p)).toList())));
+        return Collections.unmodifiableMap(d);
     }
 
     public static String key(Scope scope) {

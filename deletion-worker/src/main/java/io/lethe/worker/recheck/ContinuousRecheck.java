@@ -118,7 +118,7 @@ public final class ContinuousRecheck implements AutoCloseable {
         Topic<String, AuditEvent> topic = settings.topics().audit();
         long[] before = {0};
         try {
-            TopicReader.scan(settings, topic.name(), Duration.ofDays(7), r -> {
+            TopicReader.scan(settings, topic.name(), Duration.ofMinutes(1), Duration.ofDays(7), r -> {
                 AuditEvent e;
                 try {
                     e = topic.valueSerde().deserializer().deserialize(topic.name(), r.value());

@@ -41,13 +41,22 @@ public final class TopicReader {
 
     /** Streams every record to {@code sink}, partition by partition interleaved as fetched. */
     public static void scan(KafkaSettings settings, String topic, Duration timeout, Consumer<ConsumerRecord<byte[], byte[]>> sink) {
+        scan(settings, topic, timeout, timeout, sink);
+    }
+
+    /**
+     * The same, failing after {@code metadataTimeout} when the topic's partitions or end offsets do
+     * not come (Kafka unreachable), and after {@code timeout} when the whole read takes longer (a slow sink).
+     */
+    public static void scan(KafkaSettings settings, String topic, Duration metadataTimeout, Duration timeout,
+                            Consumer<ConsumerRecord<byte[], byte[]>> sink) {
         Map<String, Object> props = settings.consumer(null, "lethe-topic-reader");
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props)) {
-            List<TopicPartition> parts = c.partitionsFor(topic, timeout).stream()
+            List<TopicPartition> parts = c.partitionsFor(topic, metadataTimeout).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             c.assign(parts);
             c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts, timeout);
+            Map<TopicPartition, Long> end = c.endOffsets(parts, metadataTimeout);
             Instant deadline = Instant.now().plus(timeout);
             while (!done(c, end)) {
                 if (Instant.now().isAfter(deadline)) {
