@@ -45,6 +45,9 @@ import io.lethe.runtime.kafka.LetheProducer;
 import io.lethe.runtime.kafka.TopicProvisioner;
 import io.lethe.schemas.Topic;
 import io.lethe.schemas.Topics;
+import io.lethe.events.Scope;
+import io.lethe.events.Reason;
+import io.lethe.api.requests.CreateRequest;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -142,6 +145,15 @@ public final class DeletionApi implements AutoCloseable {
         PrometheusMeterRegistry registry = Metrics.newRegistry(SERVICE);
         ObjectMapper json = new ObjectMapper();
         Problems problems = new Problems(json, t -> registry.counter("lethe.api.requests.rejected", "cause", t.slug()).increment());
+        // every known label value exported from the start at 0, so dashboards and rate() see the series
+        for (ProblemType t : ProblemType.values()) {
+            registry.counter("lethe.api.requests.rejected", "cause", t.slug());
+        }
+        for (Scope scope : Scope.values()) {
+            for (Reason reason : CreateRequest.API_REASONS) {
+                registry.counter("lethe.api.requests.accepted", "scope", scope.name(), "reason", reason.name());
+            }
+        }
         Map<String, Object> producerProps = settings.producer("lethe-deletion-api");
         // send() blocks while it has no metadata; never longer than a request may wait
         producerProps.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) publishTimeout.toMillis());

@@ -159,6 +159,10 @@ public final class DeletionWorker implements AutoCloseable {
                         config.positiveInt(RECHECK_BATCH_SIZE), registry);
             }
         }
+        List<String> inputs = new ArrayList<>(List.of(topics.deletionRequests().name(), topics.erasureResults().name(),
+                topics.legalHolds().name()));
+        types.forEach(t -> inputs.add(topics.erasureTasks(t).name()));
+        metrics.known(plan.dataTypes(), types, inputs);
         streams.start();
         erasers.forEach(EraserRunner::start);
         if (recheck != null) {

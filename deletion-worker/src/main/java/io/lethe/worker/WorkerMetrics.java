@@ -57,22 +57,58 @@ public final class WorkerMetrics {
         openByTask.remove(task);
     }
 
+    /** Task outcomes the coordinator counts. */
+    public static final java.util.List<String> TASK_OUTCOMES = java.util.List.of("succeeded", "retrying", "failed", "held");
+
+    /**
+     * Registers every series this instance can report at 0 (Prometheus' advice for known label
+     * values), so dashboards show 0 instead of "No data" and {@code rate()} sees the first event:
+     * request outcomes, task outcomes of every planned data type, the erase meters of this
+     * instance's erasers, and the dead-letter count of every topic it reads.
+     */
+    public void known(java.util.Collection<String> plannedDataTypes, java.util.Collection<String> localErasers,
+                      java.util.Collection<String> inputTopics) {
+        for (String outcome : java.util.List.of("completed", "failed")) {
+            Counter.builder("lethe.requests.finished").tag("outcome", outcome).register(registry);
+        }
+        for (String type : plannedDataTypes) {
+            for (String outcome : TASK_OUTCOMES) {
+                taskCounter(type, outcome);
+            }
+        }
+        for (String type : localErasers) {
+            erased(type, 0, 0, null, 0);
+        }
+        inputTopics.forEach(t -> io.lethe.runtime.streams.DeadLetters.counter(registry, t));
+    }
+
     public void requestFinished(String outcome) {
         Counter.builder("lethe.requests.finished").tag("outcome", outcome).register(registry).increment();
     }
 
     public void taskOutcome(String dataType, String outcome) {
-        Counter.builder("lethe.tasks").description("erasure task results by data type and outcome")
-                .tag("data_type", dataType).tag("outcome", outcome).register(registry).increment();
+        taskCounter(dataType, outcome).increment();
     }
 
+    private Counter taskCounter(String dataType, String outcome) {
+        return Counter.builder("lethe.tasks").description("erasure task results by data type and outcome")
+                .tag("data_type", dataType).tag("outcome", outcome).register(registry);
+    }
+
+    /** One erased batch; with {@code took} null, only registers the meters (see {@link #known}). */
     public void erased(String dataType, long rows, long blobs, Duration took, int batchSize) {
-        Counter.builder("lethe.rows.erased").description("rows scrubbed or deleted").tag("data_type", dataType)
-                .register(registry).increment(rows);
-        Counter.builder("lethe.blobs.deleted").description("blobs deleted").tag("data_type", dataType)
-                .register(registry).increment(blobs);
-        Timer.builder("lethe.erase.duration").description("time to erase one batch").tag("data_type", dataType)
-                .publishPercentileHistogram().register(registry).record(took);
-        DistributionSummary.builder("lethe.erase.batch.size").tag("data_type", dataType).register(registry).record(batchSize);
+        Counter r = Counter.builder("lethe.rows.erased").description("rows scrubbed or deleted").tag("data_type", dataType)
+                .register(registry);
+        Counter b = Counter.builder("lethe.blobs.deleted").description("blobs deleted").tag("data_type", dataType)
+                .register(registry);
+        Timer t = Timer.builder("lethe.erase.duration").description("time to erase one batch").tag("data_type", dataType)
+                .publishPercentileHistogram().register(registry);
+        DistributionSummary s = DistributionSummary.builder("lethe.erase.batch.size").tag("data_type", dataType).register(registry);
+        if (took != null) {
+            r.increment(rows);
+            b.increment(blobs);
+            t.record(took);
+            s.record(batchSize);
+        }
     }
 }

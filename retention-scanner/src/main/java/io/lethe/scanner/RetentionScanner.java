@@ -72,7 +72,9 @@ public final class RetentionScanner implements AutoCloseable {
         TopicProvisioner.requireCoPartitioned(settings, topics.customerActivity().name(), topics.deletionEvents().name());
         Map<String, Object> props = settings.streams(config.string(APPLICATION_ID));
         config.optString(INSTANCE_ID).ifPresent(id -> props.put("group.instance.id", "scanner-" + id));
-        StreamsRunner streams = new StreamsRunner(ScannerTopology.build(topics, scanner, new ScannerMetrics(registry)),
+        ScannerMetrics metrics = new ScannerMetrics(registry);
+        metrics.inputs(List.of(topics.customerActivity().name(), topics.deletionEvents().name(), topics.retentionPolicies().name()));
+        StreamsRunner streams = new StreamsRunner(ScannerTopology.build(topics, scanner, metrics),
                 props, topics.dlq().name(), registry);
         streams.start();
         Health health = new Health("retention-scanner", streams::isAlive, streams::isRunning);

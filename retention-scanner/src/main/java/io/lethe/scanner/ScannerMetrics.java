@@ -42,12 +42,16 @@ public final class ScannerMetrics {
      * so the gauge is the sum over this instance's partitions, not the last one to report.
      */
     public void backlog(String partition, String tenant, long expiredNotYetEmitted) {
-        backlog.computeIfAbsent(tenant, t -> {
+        backlogOf(tenant).put(partition, expiredNotYetEmitted);
+    }
+
+    private Map<String, Long> backlogOf(String tenant) {
+        return backlog.computeIfAbsent(tenant, t -> {
             Map<String, Long> byPartition = new ConcurrentHashMap<>();
             Gauge.builder("lethe.scanner.backlog", byPartition, m -> m.values().stream().mapToLong(Long::longValue).sum())
                     .description("expired customers waiting for a later tick").tag("tenant", t).register(registry);
             return byPartition;
-        }).put(partition, expiredNotYetEmitted);
+        });
     }
 
     /** A partition moved away from this instance (or closed): its figures no longer count here. */
@@ -56,19 +60,33 @@ public final class ScannerMetrics {
         lastTickVisited.remove(partition);
     }
 
-    /** Policy per tenant: days, or -1 for KEEP_FOREVER. */
+    /**
+     * Policy per tenant: days, or -1 for KEEP_FOREVER. A tenant with a policy is a known label
+     * value: its backlog and expiries are exported from here on, at 0 until there are any.
+     */
     public void policy(String tenant, long days) {
         policyDays.computeIfAbsent(tenant, t -> {
             AtomicLong v = new AtomicLong();
             Gauge.builder("lethe.scanner.policy.days", v, AtomicLong::get).description("retention days, -1 = keep forever")
                     .tag("tenant", t).register(registry);
+            backlogOf(t);
+            expiries(t);
             return v;
         }).set(days);
     }
 
     public void expired(String tenant, long n) {
-        Counter.builder("lethe.scanner.expiries").description("retention deletion requests emitted").tag("tenant", tenant)
-                .register(registry).increment(n);
+        expiries(tenant).increment(n);
+    }
+
+    private Counter expiries(String tenant) {
+        return Counter.builder("lethe.scanner.expiries").description("retention deletion requests emitted").tag("tenant", tenant)
+                .register(registry);
+    }
+
+    /** Dead-letter counts of the topics the scanner reads, at 0 from the start. */
+    public void inputs(java.util.Collection<String> topics) {
+        topics.forEach(t -> io.lethe.runtime.streams.DeadLetters.counter(registry, t));
     }
 
     public void tick(String partition, long visited, Duration took) {
