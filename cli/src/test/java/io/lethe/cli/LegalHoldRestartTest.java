@@ -128,6 +128,8 @@ class LegalHoldRestartTest {
         scannerEnv.put("LETHE_STATE_DIR", dir.resolve("state-scanner").toString());
         scannerEnv.put("LETHE_SCANNER_HTTP_HOST", "127.0.0.1");
         scannerEnv.put("LETHE_SCANNER_HTTP_PORT", Integer.toString(scannerPort));
+        String previewSecret = UUID.randomUUID().toString();
+        scannerEnv.put("LETHE_RETENTION_PREVIEW_TOKEN", previewSecret);
         scannerEnv.put("LETHE_SCANNER_INTERVAL", "PT1S");
         scannerEnv.put("LETHE_SCANNER_APPLICATION_ID", "holds-scanner-" + id);
         try (ServiceProcess worker = new ServiceProcess("worker", "io.lethe.worker.DeletionWorker", workerEnv,
@@ -142,7 +144,7 @@ class LegalHoldRestartTest {
             apiConfig.put(Keys.TOPIC_CREATE, "false");
             token = DevKeys.loadOrCreate(dir.resolve("dev-keys")).mint(tenant, List.of("privacy_officer"), "olga", Duration.ofHours(1));
             try (DeletionApi deletionApi = DeletionApi.start(LetheConfig.of(apiConfig),
-                    ScannerPreview.parse("http://127.0.0.1:" + scannerPort))) {
+                    ScannerPreview.parse("http://127.0.0.1:" + scannerPort, previewSecret))) {
                 api = "http://127.0.0.1:" + deletionApi.port();
                 worker.awaitReady(Duration.ofSeconds(120));
                 scanner.awaitReady(Duration.ofSeconds(120));

@@ -106,14 +106,15 @@ public final class DeletionApi implements AutoCloseable {
         this.routes = routes;
     }
 
-    /** Starts with no retention preview: every policy change counts as expiring nothing. */
     /**
-     * Starts with the retention preview of {@code api.retention.preview.urls}; without it,
-     * policy changes that could expire profiles are refused (503) rather than unguarded.
+     * Starts with the retention preview of {@code api.retention.preview.urls} (asked with
+     * {@code retention.preview.token}); without it, policy changes that could expire profiles are
+     * refused (503) rather than unguarded.
      */
     public static DeletionApi start(LetheConfig config) {
         return start(config, config.optString(io.lethe.api.policy.ScannerPreview.URLS)
-                .<RetentionPreview>map(io.lethe.api.policy.ScannerPreview::parse)
+                .<RetentionPreview>map(urls -> io.lethe.api.policy.ScannerPreview.parse(urls,
+                        config.optString(Keys.RETENTION_PREVIEW_TOKEN).orElse(null)))
                 .orElse(io.lethe.api.policy.ScannerPreview.UNCONFIGURED));
     }
 

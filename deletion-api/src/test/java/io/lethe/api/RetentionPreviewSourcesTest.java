@@ -1,6 +1,7 @@
 package io.lethe.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.javalin.Javalin;
 import io.lethe.api.TestApi.Res;
@@ -20,12 +21,37 @@ class RetentionPreviewSourcesTest {
 
     private static final String POLICY = "{\"mode\":\"DELETE_AFTER_DAYS\",\"days\":30}";
 
-    /** A stand-in scanner instance answering /v1/preview with a fixed count for its partitions. */
+    private static final String SECRET = "preview-secret-1";
+
+    /** A stand-in scanner instance answering /v1/preview with a fixed count for its partitions, to the shared secret only. */
     private static Javalin scanner(long count) {
         return Javalin.create(c -> c.showJavalinBanner = false)
-                .get("/v1/preview", ctx -> ctx.json(Map.of("tenant", ctx.queryParam("tenant"), "days",
-                        Integer.parseInt(ctx.queryParam("days")), "wouldExpire", count)))
+                .get("/v1/preview", ctx -> {
+                    if (!("Bearer " + SECRET).equals(ctx.header("Authorization"))) {
+                        ctx.status(401);
+                        return;
+                    }
+                    ctx.json(Map.of("tenant", ctx.queryParam("tenant"), "days", Integer.parseInt(ctx.queryParam("days")),
+                            "wouldExpire", count));
+                })
                 .start("127.0.0.1", 0);
+    }
+
+    @Test
+    void shouldPresentTheSharedSecretAndSayWhenTheScannerRefusesIt(KafkaEndpoint kafka) throws Exception {
+        Javalin a = scanner(30);
+        try (TestApi t = new TestApi(kafka.bootstrapServers(), Map.of(),
+                ScannerPreview.parse("http://127.0.0.1:" + a.port(), "not-the-secret"))) {
+            Res r = t.call("PUT", "/v1/retention-policy?dryRun=true", t.token("acme", "alice", "compliance_admin"), POLICY);
+
+            assertThat(r.status()).isEqualTo(503);
+            assertThat(r.type()).endsWith("/retention-preview-unavailable");
+            assertThat(r.json().get("detail").asText()).contains("refused the preview token", "retention.preview.token");
+        } finally {
+            a.stop();
+        }
+        assertThatThrownBy(() -> ScannerPreview.parse("http://scanner:8082", " "))
+                .hasMessageContaining("needs retention.preview.token");
     }
 
     @Test
@@ -33,7 +59,7 @@ class RetentionPreviewSourcesTest {
         Javalin a = scanner(30);
         Javalin b = scanner(25);
         try (TestApi t = new TestApi(kafka.bootstrapServers(), Map.of(), ScannerPreview.parse(
-                "http://127.0.0.1:" + a.port() + ", http://127.0.0.1:" + b.port() + "/"))) {
+                "http://127.0.0.1:" + a.port() + ", http://127.0.0.1:" + b.port() + "/", SECRET))) {
             String admin = t.token("acme", "alice", "compliance_admin");
 
             Res dry = t.call("PUT", "/v1/retention-policy?dryRun=true", admin, POLICY);

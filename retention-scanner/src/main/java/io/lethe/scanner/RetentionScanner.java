@@ -80,20 +80,9 @@ public final class RetentionScanner implements AutoCloseable {
         Health health = new Health("retention-scanner", streams::isAlive, streams::isRunning);
         RetentionScanner[] self = new RetentionScanner[1];
         Javalin http = OpsRoutes.start(config.string(HTTP_HOST), config.integer(HTTP_PORT), registry, health);
-        http.get("/v1/preview", ctx -> {
-            String tenant = ctx.queryParam("tenant");
-            int days;
-            try {
-                days = Integer.parseInt(String.valueOf(ctx.queryParam("days")));
-            } catch (NumberFormatException e) {
-                days = -1;
-            }
-            if (tenant == null || tenant.isBlank() || days < 1) {
-                ctx.status(400).json(Map.of("title", "tenant and days (>= 1) are required"));
-                return;
-            }
-            ctx.json(Map.of("tenant", tenant, "days", days, "wouldExpire", self[0].wouldExpire(tenant, days)));
-        });
+        PreviewEndpoint preview = new PreviewEndpoint(config.optString(Keys.RETENTION_PREVIEW_TOKEN),
+                (tenant, days) -> self[0].wouldExpire(tenant, days));
+        http.get("/v1/preview", preview::handle);
         self[0] = new RetentionScanner(streams, http);
         LOG.info("retention-scanner started: interval {}, ops on port {}", scanner.interval(), http.port());
         return self[0];

@@ -230,6 +230,8 @@ public final class ChaosRun {
         common.put("LETHE_TOPIC_PREFIX", PREFIX);
         common.put("LETHE_TOPIC_PARTITIONS", "6");
         common.put("LETHE_TOPIC_REPLICATION_FACTOR", "1");
+        // the secret the API asks the scanner's previews with (both services read it)
+        common.put("LETHE_RETENTION_PREVIEW_TOKEN", java.util.UUID.randomUUID().toString());
         Map<String, String> cfg = new HashMap<>();
         cfg.put(Keys.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
         cfg.put(Keys.TOPIC_PREFIX, PREFIX);

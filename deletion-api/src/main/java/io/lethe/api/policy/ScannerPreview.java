@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lethe.api.problem.ProblemException;
 import io.lethe.api.problem.ProblemType;
+import io.lethe.runtime.config.Keys;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -14,9 +15,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Asks every retention-scanner instance ({@code GET <url>/v1/preview?tenant=&days=}) and sums
- * the answers: each instance counts the partitions it hosts, so the list must name all of
- * them. If any instance does not answer, the preview fails (503) rather than under-count:
+ * Asks every retention-scanner instance ({@code GET <url>/v1/preview?tenant=&days=}, with the
+ * shared {@code retention.preview.token} as bearer token) and sums the answers: each instance
+ * counts the partitions it hosts, so the list must name all of them. If any instance does not answer, the preview fails (503) rather than under-count:
  * an under-count would let a mass expiry through without its confirmation.
  */
 public final class ScannerPreview implements RetentionPreview {
@@ -32,18 +33,25 @@ public final class ScannerPreview implements RetentionPreview {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final List<URI> scanners;
+    private final String token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
-    public ScannerPreview(List<URI> scanners) {
+    public ScannerPreview(List<URI> scanners, String token) {
         if (scanners.isEmpty()) {
             throw new IllegalArgumentException("at least one scanner URL");
         }
+        if (token == null || token.isBlank()) {
+            throw new io.lethe.runtime.config.ConfigException(URLS + " needs " + Keys.RETENTION_PREVIEW_TOKEN
+                    + " (LETHE_RETENTION_PREVIEW_TOKEN), the secret the scanners accept previews with");
+        }
         this.scanners = List.copyOf(scanners);
+        this.token = token;
     }
 
-    public static ScannerPreview parse(String urls) {
+    /** {@code urls}: space- or comma-separated base URLs; {@code token}: the shared preview secret. */
+    public static ScannerPreview parse(String urls, String token) {
         return new ScannerPreview(java.util.Arrays.stream(urls.split("[,\\s]+")).filter(u -> !u.isBlank())
-                .map(u -> URI.create(u.endsWith("/") ? u.substring(0, u.length() - 1) : u)).toList());
+                .map(u -> URI.create(u.endsWith("/") ? u.substring(0, u.length() - 1) : u)).toList(), token);
     }
 
     @Override
@@ -52,8 +60,12 @@ public final class ScannerPreview implements RetentionPreview {
         for (URI base : scanners) {
             URI uri = URI.create(base + "/v1/preview?tenant=" + URLEncoder.encode(tenant, StandardCharsets.UTF_8) + "&days=" + days);
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+                                .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 401) {
+                    throw new ProblemException(ProblemType.PREVIEW_UNAVAILABLE, "retention scanner " + base
+                            + " refused the preview token: " + Keys.RETENTION_PREVIEW_TOKEN + " differs between the API and the scanner");
+                }
                 JsonNode n = r.statusCode() == 200 ? JSON.readTree(r.body()).get("wouldExpire") : null;
                 if (n == null || !n.canConvertToLong()) {
                     throw new ProblemException(ProblemType.PREVIEW_UNAVAILABLE, "retention scanner " + base + " answered " + r.statusCode());

@@ -26,7 +26,7 @@ public enum ProblemType {
     UNAVAILABLE("kafka-unavailable", "Kafka did not acknowledge in time", 503),
     PREVIEW_UNAVAILABLE("retention-preview-unavailable", "The retention scanner could not be asked how many profiles would expire", 503);
 
-    public static final String BASE = "https://lethe.dev/problems/";
+    public static final String BASE = io.lethe.runtime.http.ProblemJson.BASE;
 
     private final String slug;
     private final String title;

@@ -2,7 +2,7 @@ package io.lethe.api.problem;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
-import java.util.LinkedHashMap;
+import io.lethe.runtime.http.ProblemJson;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  */
 public final class Problems {
 
-    public static final String CONTENT_TYPE = "application/problem+json";
+    public static final String CONTENT_TYPE = ProblemJson.CONTENT_TYPE;
 
     private final ObjectMapper json;
     private final Consumer<ProblemType> onRejected;
@@ -25,12 +25,7 @@ public final class Problems {
 
     public void write(Context ctx, ProblemException p) {
         ProblemType t = p.type();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", t.uri().toString());
-        body.put("title", t.title());
-        body.put("status", t.status());
-        body.put("detail", p.getMessage());
-        body.put("instance", ctx.path());
+        Map<String, Object> body = ProblemJson.body(t.slug(), t.title(), t.status(), p.getMessage(), ctx.path());
         if (!p.errors().isEmpty()) {
             body.put("errors", p.errors());
         }

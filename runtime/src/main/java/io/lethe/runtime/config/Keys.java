@@ -15,6 +15,11 @@ public final class Keys {
     public static final String BLOB_DIR = "blob.dir";
     public static final String SCANNER_INTERVAL = "scanner.interval";
     public static final String STATE_DIR = "state.dir";
+    /**
+     * The secret the API presents to the retention scanner's {@code GET /v1/preview} (a bearer
+     * token, the same value on both services); without it the scanner answers no previews.
+     */
+    public static final String RETENTION_PREVIEW_TOKEN = "retention.preview.token";
 
     /** Defaults every service starts from. */
     public static final Map<String, String> DEFAULTS = Map.of(
