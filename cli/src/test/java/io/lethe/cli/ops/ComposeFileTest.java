@@ -76,8 +76,16 @@ class ComposeFileTest {
     @Test
     void shouldBuildEachServiceFromThisRepoAndStartItsMainClass() {
         String dockerfile = RepoFiles.text("Dockerfile");
-        assertThat(dockerfile).contains("COPY --from=build /src/cli/target/lethe-cli.jar /app/lethe.jar");
-        assertThat(RepoFiles.text("cli/pom.xml")).contains("<outputFile>${project.build.directory}/lethe-cli.jar</outputFile>");
+        // the image ships the slim services jar (ServiceArtifactIT checks its content), not the CLI with its tooling
+        assertThat(dockerfile).contains("COPY --from=build /src/services/target/lethe-services.jar /app/lethe.jar")
+                .contains("package -pl services -am").doesNotContain("lethe-cli.jar");
+        assertThat(RepoFiles.text("services/pom.xml")).contains("<outputFile>${project.build.directory}/lethe-services.jar</outputFile>");
+        // Maven reads every module of the reactor: the build stage must have them all
+        java.util.regex.Matcher modules = java.util.regex.Pattern.compile("<module>([^<]+)</module>").matcher(RepoFiles.text("pom.xml"));
+        while (modules.find()) {
+            assertThat(dockerfile).as("Dockerfile copies module " + modules.group(1))
+                    .contains("COPY " + modules.group(1) + "/ " + modules.group(1) + "/");
+        }
         for (var e : MAIN_CLASSES.entrySet()) {
             JsonNode s = SERVICES.get(e.getKey());
             assertThat(s.get("build").get("context").asText()).isEqualTo(".");
