@@ -2,6 +2,7 @@ package io.lethe.cli;
 
 import io.lethe.runtime.config.Keys;
 import io.lethe.runtime.config.LetheConfig;
+import io.lethe.store.CustomerStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,6 +16,12 @@ public final class CliConfig {
     public static final Path DEV_ENV = Path.of(".lethe", "dev.env");
 
     private CliConfig() {
+    }
+
+    /** The customer store of {@code jdbc.url}, {@code jdbc.user} and {@code jdbc.password}; does not touch the schema. */
+    public static CustomerStore store(LetheConfig config) {
+        return CustomerStore.connect(config.string(Keys.JDBC_URL), config.string(Keys.JDBC_USER, "postgres"),
+                config.string(Keys.JDBC_PASSWORD, ""));
     }
 
     public static LetheConfig load(Map<String, String> flags) {

@@ -2,8 +2,6 @@ package io.lethe.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.lethe.runtime.config.Keys;
-import io.lethe.runtime.config.LetheConfig;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -34,11 +32,6 @@ public final class CustomerStore implements AutoCloseable {
         // erasers and the seeder manage their own transactions
         config.setAutoCommit(true);
         return new CustomerStore(new HikariDataSource(config));
-    }
-
-    /** Opens a pool from {@code jdbc.url}, {@code jdbc.user} and {@code jdbc.password}. */
-    public static CustomerStore connect(LetheConfig config) {
-        return connect(config.string(Keys.JDBC_URL), config.string(Keys.JDBC_USER, "postgres"), config.string(Keys.JDBC_PASSWORD, ""));
     }
 
     /** Applies pending migrations; safe to call from several processes at once (Flyway locks). */

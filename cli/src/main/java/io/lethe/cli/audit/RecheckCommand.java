@@ -237,7 +237,7 @@ public final class RecheckCommand extends AuditSubcommand {
         String url = config.string(Keys.JDBC_URL);
         CustomerStore store;
         try {
-            store = CustomerStore.connect(config);
+            store = CliConfig.store(config);
         } catch (RuntimeException e) {
             throw new AuditException("cannot connect to the customer store at " + url + ": " + rootMessage(e), e);
         }

@@ -80,7 +80,7 @@ public final class DataMapCommand implements Callable<Integer> {
             return CommandLine.ExitCode.USAGE;
         }
         List<String> problems;
-        try (CustomerStore store = CustomerStore.connect(config); Connection c = store.dataSource().getConnection()) {
+        try (CustomerStore store = CliConfig.store(config); Connection c = store.dataSource().getConnection()) {
             problems = SchemaCheck.problems(map, c);
         } catch (SQLException | RuntimeException e) {
             err.println("datamap: cannot read the schema at " + config.string(Keys.JDBC_URL) + ": " + e.getMessage());

@@ -79,7 +79,7 @@ public final class BackfillActivityCommand implements Callable<Integer> {
             TopicProvisioner.ensure(settings, List.of(topics.customerActivity()));
         }
         long[] sent = {0};
-        try (CustomerStore store = CustomerStore.connect(config);
+        try (CustomerStore store = CliConfig.store(config);
              LetheProducer producer = new LetheProducer(settings, "lethe-backfill-activity")) {
             List<CompletableFuture<?>> chunk = new ArrayList<>();
             String[] last = {after};

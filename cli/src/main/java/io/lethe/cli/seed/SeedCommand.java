@@ -45,7 +45,7 @@ public final class SeedCommand implements Callable<Integer> {
         flags.put(Keys.JDBC_URL, jdbc);
         flags.put(Keys.BLOB_DIR, blobDir == null ? null : blobDir.toString());
         LetheConfig config = CliConfig.load(flags);
-        try (CustomerStore store = CustomerStore.connect(config)) {
+        try (CustomerStore store = CliConfig.store(config)) {
             store.migrate();
             SeedSummary s = Seeder.seed(store.dataSource(), new FileBlobStore(Path.of(config.string(Keys.BLOB_DIR))),
                     tenant, customers, seed, Instant.now());
