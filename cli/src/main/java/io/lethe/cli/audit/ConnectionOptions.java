@@ -1,12 +1,13 @@
 package io.lethe.cli.audit;
 
 import io.lethe.cli.CliConfig;
-import io.lethe.runtime.config.Keys;
+import io.lethe.cli.KafkaOptions;
 import io.lethe.runtime.kafka.KafkaSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -16,24 +17,16 @@ import picocli.CommandLine.Option;
  */
 public final class ConnectionOptions {
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT[,HOST:PORT...]",
-            description = "Kafka bootstrap servers (default: LETHE_KAFKA_BOOTSTRAP_SERVERS, else .lethe/dev.env)")
-    String bootstrap;
-
-    @Option(names = "--topic-prefix", paramLabel = "PREFIX",
-            description = "topic prefix (default: LETHE_TOPIC_PREFIX, else 'lethe.')")
-    String topicPrefix;
+    @Mixin
+    KafkaOptions kafka = new KafkaOptions();
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "PT30M",
             description = "longest the whole read may take, ISO-8601 (default: ${DEFAULT-VALUE})")
     Duration timeout;
 
     KafkaSettings settings(Map<String, String> env, Path workDir) {
-        Map<String, String> flags = new HashMap<>();
-        flags.put(Keys.KAFKA_BOOTSTRAP_SERVERS, bootstrap == null || bootstrap.isBlank() ? null : bootstrap.trim());
-        flags.put(Keys.TOPIC_PREFIX, topicPrefix);
         try {
-            return new KafkaSettings(CliConfig.load(flags, env, workDir));
+            return new KafkaSettings(CliConfig.load(kafka.into(new HashMap<>()), env, workDir));
         } catch (IllegalArgumentException e) {
             throw new AuditException(e.getMessage());
         }

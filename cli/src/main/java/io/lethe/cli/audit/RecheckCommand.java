@@ -2,6 +2,7 @@ package io.lethe.cli.audit;
 
 import io.lethe.audit.AuditRecord;
 import io.lethe.cli.CliConfig;
+import io.lethe.cli.StoreOptions;
 import io.lethe.events.AuditEvent;
 import io.lethe.events.AuditType;
 import io.lethe.events.DeletionRequested;
@@ -41,6 +42,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -73,11 +75,8 @@ public final class RecheckCommand extends AuditSubcommand {
     @Option(names = "--erase", description = "publish a new deletion request (reason RESURRECTED) for each subject and item found")
     boolean erase;
 
-    @Option(names = "--jdbc", paramLabel = "URL", description = "customer store JDBC URL (else LETHE_JDBC_URL or .lethe/dev.env)")
-    String jdbc;
-
-    @Option(names = "--blob-dir", paramLabel = "DIR", description = "blob store root (else LETHE_BLOB_DIR or .lethe/dev.env)")
-    Path blobDir;
+    @Mixin
+    StoreOptions store;
 
     @Option(names = "--batch-size", defaultValue = "500", description = "requests checked per query (default: ${DEFAULT-VALUE})")
     int batchSize;
@@ -220,10 +219,7 @@ public final class RecheckCommand extends AuditSubcommand {
     }
 
     private LetheConfig storeConfig() {
-        Map<String, String> flags = new HashMap<>();
-        flags.put(Keys.JDBC_URL, jdbc);
-        flags.put(Keys.BLOB_DIR, blobDir == null ? null : blobDir.toString());
-        LetheConfig config = CliConfig.load(flags, audit.env(), audit.workDir());
+        LetheConfig config = CliConfig.load(store.into(new HashMap<>()), audit.env(), audit.workDir());
         for (String key : List.of(Keys.JDBC_URL, Keys.BLOB_DIR)) {
             if (config.optString(key).isEmpty()) {
                 throw new AuditException("no " + key + ": pass --" + (key.equals(Keys.JDBC_URL) ? "jdbc" : "blob-dir")

@@ -1,6 +1,7 @@
 package io.lethe.cli.datamap;
 
 import io.lethe.cli.CliConfig;
+import io.lethe.cli.StoreOptions;
 import io.lethe.runtime.config.Keys;
 import io.lethe.runtime.config.LetheConfig;
 import io.lethe.store.CustomerStore;
@@ -16,10 +17,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -46,8 +47,8 @@ public final class DataMapCommand implements Callable<Integer> {
     @Option(names = "--check", description = "compare the map with the live schema instead of printing it")
     boolean check;
 
-    @Option(names = "--jdbc", description = "JDBC URL for --check (else LETHE_JDBC_URL or .lethe/dev.env)")
-    String jdbc;
+    @Mixin
+    StoreOptions store;
 
     @Option(names = "--map", paramLabel = "FILE",
             description = "another store's data map in the same JSON format (default: the built-in customer store's)")
@@ -71,9 +72,7 @@ public final class DataMapCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        Map<String, String> flags = new HashMap<>();
-        flags.put(Keys.JDBC_URL, jdbc);
-        LetheConfig config = CliConfig.load(flags);
+        LetheConfig config = CliConfig.load(store.into(new HashMap<>()));
         if (config.optString(Keys.JDBC_URL).isEmpty()) {
             err.println("datamap: no database: pass --jdbc or set LETHE_JDBC_URL");
             err.flush();

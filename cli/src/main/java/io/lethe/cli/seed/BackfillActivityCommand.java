@@ -1,6 +1,8 @@
 package io.lethe.cli.seed;
 
 import io.lethe.cli.CliConfig;
+import io.lethe.cli.KafkaOptions;
+import io.lethe.cli.StoreOptions;
 import io.lethe.events.ContactActivity;
 import io.lethe.runtime.config.Keys;
 import io.lethe.runtime.config.LetheConfig;
@@ -17,11 +19,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -45,14 +47,11 @@ public final class BackfillActivityCommand implements Callable<Integer> {
     @Option(names = "--tenant", required = true)
     String tenant;
 
-    @Option(names = "--jdbc", description = "JDBC URL (else LETHE_JDBC_URL or .lethe/dev.env)")
-    String jdbc;
+    @Mixin
+    StoreOptions store;
 
-    @Option(names = "--bootstrap", description = "Kafka bootstrap servers (else LETHE_KAFKA_BOOTSTRAP_SERVERS or .lethe/dev.env)")
-    String bootstrap;
-
-    @Option(names = "--topic-prefix", description = "topic prefix (else LETHE_TOPIC_PREFIX, default lethe.)")
-    String topicPrefix;
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--checkpoint", description = "checkpoint file (default: .lethe/backfill-<tenant>.checkpoint)")
     Path checkpoint;
@@ -62,11 +61,7 @@ public final class BackfillActivityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> flags = new HashMap<>();
-        flags.put(Keys.JDBC_URL, jdbc);
-        flags.put(Keys.KAFKA_BOOTSTRAP_SERVERS, bootstrap);
-        flags.put(Keys.TOPIC_PREFIX, topicPrefix);
-        LetheConfig config = CliConfig.load(flags);
+        LetheConfig config = CliConfig.load(kafka.into(store.into(new HashMap<>())));
         KafkaSettings settings = new KafkaSettings(config);
         Topics topics = settings.topics();
         Path cp = checkpoint != null ? checkpoint : Path.of(".lethe", "backfill-" + tenant.replaceAll("[^A-Za-z0-9._-]", "_") + ".checkpoint");

@@ -1,6 +1,7 @@
 package io.lethe.cli.seed;
 
 import io.lethe.cli.CliConfig;
+import io.lethe.cli.StoreOptions;
 import io.lethe.runtime.config.Keys;
 import io.lethe.runtime.config.LetheConfig;
 import io.lethe.store.CustomerStore;
@@ -10,10 +11,10 @@ import io.lethe.store.seed.Seeder;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -33,18 +34,12 @@ public final class SeedCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1")
     long seed;
 
-    @Option(names = "--jdbc", description = "JDBC URL (else LETHE_JDBC_URL or .lethe/dev.env)")
-    String jdbc;
-
-    @Option(names = "--blob-dir", description = "blob store root (else LETHE_BLOB_DIR or .lethe/dev.env)")
-    Path blobDir;
+    @Mixin
+    StoreOptions store;
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> flags = new HashMap<>();
-        flags.put(Keys.JDBC_URL, jdbc);
-        flags.put(Keys.BLOB_DIR, blobDir == null ? null : blobDir.toString());
-        LetheConfig config = CliConfig.load(flags);
+        LetheConfig config = CliConfig.load(store.into(new HashMap<>()));
         try (CustomerStore store = CliConfig.store(config)) {
             store.migrate();
             SeedSummary s = Seeder.seed(store.dataSource(), new FileBlobStore(Path.of(config.string(Keys.BLOB_DIR))),
