@@ -1,10 +1,7 @@
 package io.lethe.api;
 
-import io.lethe.runtime.config.Keys;
 import io.lethe.runtime.config.LetheConfig;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.CountDownLatch;
+import io.lethe.runtime.service.ServiceMain;
 
 /**
  * Runs the API as its own process: config from defaults, {@code LETHE_CONFIG_FILE} and {@code LETHE_*}; stops on SIGTERM.
@@ -32,14 +29,6 @@ public final class Main {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        Map<String, String> defaults = new HashMap<>(Keys.DEFAULTS);
-        defaults.putAll(DeletionApi.DEFAULTS);
-        DeletionApi api = DeletionApi.start(checked(LetheConfig.fromEnvironment(defaults)));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            api.close();
-            stopped.countDown();
-        }, "lethe-api-shutdown"));
-        stopped.await();
+        ServiceMain.run(DeletionApi.SERVICE, DeletionApi.DEFAULTS, config -> DeletionApi.start(checked(config)));
     }
 }

@@ -9,6 +9,7 @@ import io.lethe.runtime.http.OpsRoutes;
 import io.lethe.runtime.kafka.KafkaSettings;
 import io.lethe.runtime.kafka.LetheProducer;
 import io.lethe.runtime.kafka.TopicProvisioner;
+import io.lethe.runtime.service.ServiceMain;
 import io.lethe.runtime.streams.StreamsRunner;
 import io.lethe.schemas.Topics;
 import io.lethe.store.CustomerStore;
@@ -29,7 +30,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -204,12 +204,6 @@ public final class DeletionWorker implements AutoCloseable {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        DeletionWorker worker = start(LetheConfig.fromEnvironment(DEFAULTS));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            worker.close();
-            stopped.countDown();
-        }, "deletion-worker-shutdown"));
-        stopped.await();
+        ServiceMain.run("deletion-worker", DEFAULTS, DeletionWorker::start);
     }
 }

@@ -8,6 +8,7 @@ import io.lethe.runtime.http.Metrics;
 import io.lethe.runtime.http.OpsRoutes;
 import io.lethe.runtime.kafka.KafkaSettings;
 import io.lethe.runtime.kafka.TopicProvisioner;
+import io.lethe.runtime.service.ServiceMain;
 import io.lethe.runtime.streams.StreamsRunner;
 import io.lethe.schemas.Topics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -120,12 +120,6 @@ public final class RetentionScanner implements AutoCloseable {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        RetentionScanner scanner = start(LetheConfig.fromEnvironment(DEFAULTS));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            scanner.close();
-            stopped.countDown();
-        }, "retention-scanner-shutdown"));
-        stopped.await();
+        ServiceMain.run("retention-scanner", DEFAULTS, RetentionScanner::start);
     }
 }

@@ -68,6 +68,20 @@ class ServiceArtifactIT {
     }
 
     @Test
+    void shouldStopAServiceWithABadSettingAtOnceNamingTheKeyAndItsVariable() throws Exception {
+        ProcessBuilder b = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                JAR.toString(), "io.lethe.worker.DeletionWorker").redirectErrorStream(true);
+        b.environment().put("LETHE_WORKER_SCOPE_PROFILE", "Not A Type");
+        Process p = b.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(p.exitValue()).as(out).isEqualTo(2);
+        assertThat(out).contains("deletion-worker: invalid configuration worker.scope.profile (LETHE_WORKER_SCOPE_PROFILE)='Not A Type'")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
     void shouldNameTheServicesWhenStartedWithoutOne() throws Exception {
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                 JAR.toString(), "billing").redirectErrorStream(true).start();
