@@ -298,6 +298,33 @@ class ConsoleTest {
     }
 
     @Test
+    void shouldLinkAReerasureToTheRequestWhoseErasedDataCameBack() throws Exception {
+        // Given a completed request, and its re-erasure published by lethe audit recheck --erase
+        String original = UUID.randomUUID().toString();
+        String again = "resurrected-" + UUID.randomUUID().toString().replace("-", "");
+        t.writeStatus(TENANT, original, unique("cust"), RequestStatus.COMPLETED);
+        io.lethe.events.DeletionStatus s = io.lethe.events.DeletionStatus.newBuilder().setRequestId(again).setTenant(TENANT)
+                .setCustomerId("cust-back").setScope(io.lethe.events.Scope.PROFILE).setReason(io.lethe.events.Reason.RESURRECTED)
+                .setRegulation(io.lethe.events.Regulation.GDPR).setActor("lethe-recheck").setStatus(RequestStatus.IN_PROGRESS)
+                .setTasks(java.util.List.of()).setRequestedAt(java.time.Instant.now()).setUpdatedAt(java.time.Instant.now())
+                .setDueAt(java.time.Instant.now().plus(Duration.ofDays(30))).setVerified(false).setOriginalRequestId(original).build();
+        t.write(t.topics.deletionStatus(), again, s);
+        signIn("privacy_officer", "olga");
+
+        // When its page is open
+        await("re-erasure visible").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            browser.visit(base + "/console/requests/" + again);
+            return browser.text().contains("Erases again");
+        });
+
+        // Then it says why and links to the original, which opens
+        assertThat(browser.text()).contains("Resurrected", "whose erased data came back");
+        browser.link(original).click();
+        browser.waitForText("Completed", Duration.ofSeconds(10));
+        assertThat(browser.url()).endsWith("/console/requests/" + original);
+    }
+
+    @Test
     void shouldShowMarkupInIdsAsTextAndNeverRunIt() throws Exception {
         // Given a request whose customer id holds markup (the API accepts any printable id)
         String hostile = "<script>window.__xss=1</script><img src=x onerror=\"window.__xss=2\">";

@@ -584,7 +584,7 @@ public final class Console {
                 StatusStore.overdue(s, now), Views.When.of(s.getCompletedAt(), now), s.getBulkId(), tasks, timeline,
                 s.getStatus() == RequestStatus.FAILED && p.may(Permission.RETRY), null,
                 s.getStatus() == RequestStatus.ON_HOLD ? span(io.lethe.api.requests.StatusJson.heldFor(s, now)) : null,
-                s.getHoldIds().stream().map(id -> holdLink(p, id)).toList()));
+                s.getHoldIds().stream().map(id -> holdLink(p, id)).toList(), s.getOriginalRequestId()));
     }
 
     /** A hold named by a request's status, described from this instance's view of the holds when it is there. */

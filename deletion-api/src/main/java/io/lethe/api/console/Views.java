@@ -113,7 +113,7 @@ public final class Views {
                               String regulation, String status, String statusKey, boolean verified, boolean terminal,
                               When requested, When due, String dueText, boolean overdue, When completed, String bulkId,
                               List<TaskRow> tasks, List<TimelineRow> timeline, boolean canRetry, String error,
-                              String heldFor, List<HoldLink> holds) {
+                              String heldFor, List<HoldLink> holds, String originalRequestId) {
     }
 
     /** A legal hold named on a request's page: its id, where it is listed, and what it covers in words (or null when unknown). */
