@@ -37,6 +37,7 @@ import io.lethe.api.requests.StatusStore;
 import io.lethe.api.validation.JsonBodies;
 import io.lethe.runtime.config.Keys;
 import io.lethe.runtime.config.LetheConfig;
+import io.lethe.runtime.config.Setting;
 import io.lethe.runtime.http.Health;
 import io.lethe.runtime.http.Metrics;
 import io.lethe.runtime.http.OpsRoutes;
@@ -84,12 +85,41 @@ public final class DeletionApi implements AutoCloseable {
     public static final String RATE_LIMIT = "api.rate.limit.per.second";
     public static final String PUBLISH_TIMEOUT = "api.publish.timeout";
 
+    /** The API's own settings (the console's included), on top of {@link Keys#SETTINGS}. */
+    public static final List<Setting> SETTINGS = settings();
+
     /** Defaults of the API's own keys, on top of {@link Keys#DEFAULTS}. */
-    public static final Map<String, String> DEFAULTS = Map.of(
-            HOST, "0.0.0.0",
-            PORT, "8080",
-            RATE_LIMIT, "50",
-            PUBLISH_TIMEOUT, "PT5S");
+    public static final Map<String, String> DEFAULTS = Setting.defaults(SETTINGS);
+
+    private static List<Setting> settings() {
+        List<Setting> s = new java.util.ArrayList<>(List.of(
+                Setting.of(HOST, "0.0.0.0", "address the API listens on"),
+                Setting.of(PORT, "8080", "API port (`/v1`, `/console`, `/metrics`, `/health/live`, `/health/ready`)"),
+                Setting.of(RATE_LIMIT, "50", "requests per second and token before 429"),
+                Setting.of(PUBLISH_TIMEOUT, "PT5S", "longest a request waits for Kafka's acknowledgement before 503"),
+                Setting.unset(io.lethe.api.policy.ScannerPreview.URLS, "base URL of every retention-scanner instance, asked how many "
+                        + "profiles a policy change would expire; without it such changes are refused (503)"),
+                Setting.unset(TokenVerifier.ISSUER, "the issuer every token must name (see docs/api.md)"),
+                Setting.unset(TokenVerifier.AUDIENCE, "the audience every token must name"),
+                Setting.unset(TokenVerifier.JWKS_URL, "where the identity provider's signing keys are (or `auth.public.key.file`)"),
+                Setting.unset(TokenVerifier.PUBLIC_KEY_FILE, "a PEM public key to verify tokens with, instead of a JWKS URL"),
+                Setting.of(TokenVerifier.CLOCK_SKEW, TokenVerifier.DEFAULT_CLOCK_SKEW.toString(), "clock skew allowed on `exp` and `nbf`"),
+                Setting.unset(TokenVerifier.DEV_KEY_DIR, "dev signing keys (`lethe dev`); refused unless `auth.dev.mode=true`"),
+                Setting.of(Console.DEV_MODE, "false", "`true` enables dev signing keys and the console's dev sign-in form; never in production"),
+                Setting.unset(io.lethe.api.console.OidcClient.ISSUER, "console sign-in with OpenID Connect: the issuer (default `auth.issuer`)"),
+                Setting.unset(io.lethe.api.console.OidcClient.CLIENT_ID, "console OIDC client id; sign-in with OIDC is on when set"),
+                Setting.unset(io.lethe.api.console.OidcClient.CLIENT_SECRET, "console OIDC client secret (confidential clients)"),
+                Setting.unset(io.lethe.api.console.OidcClient.REDIRECT_URL, "console OIDC redirect URL, `https://<host>/console/callback`"),
+                Setting.of(io.lethe.api.console.OidcClient.SCOPES, "openid profile", "console OIDC scopes"),
+                Setting.unset(Console.SESSION_KEY, "32 bytes in base64, the same on every API instance (required with OIDC)"),
+                Setting.of(Console.SESSION_IDLE, "PT30M", "console session idle lifetime"),
+                Setting.of(Console.SESSION_MAX, "PT12H", "console session absolute lifetime (at most P7D)"),
+                Setting.of(Console.COOKIE_SECURE, "true", "`Secure` on the session cookie (`lethe dev` serves localhost over http)")));
+        for (io.lethe.events.Regulation r : io.lethe.api.requests.CreateRequest.API_REGULATIONS) {
+            s.add(Setting.of(Sla.key(r), String.valueOf(Sla.DEFAULT_DAYS.get(r)), "days a deletion under " + r + " may take (its due date)"));
+        }
+        return List.copyOf(s);
+    }
 
     private final Javalin app;
     private final Materializer materializer;
@@ -124,7 +154,7 @@ public final class DeletionApi implements AutoCloseable {
      * Returns once the server listens; Kafka may still be unreachable (readiness says so).
      */
     public static DeletionApi start(LetheConfig config, RetentionPreview preview) {
-        LetheConfig cfg = LetheConfig.builder().defaults(Keys.DEFAULTS).defaults(DEFAULTS).defaults(Console.DEFAULTS).build()
+        LetheConfig cfg = LetheConfig.builder().defaults(Keys.DEFAULTS).defaults(DEFAULTS).build()
                 .with(config.asMap());
         TokenVerifier verifier = TokenVerifier.fromConfig(cfg);
         Duration publishTimeout = cfg.duration(PUBLISH_TIMEOUT);
@@ -311,7 +341,7 @@ public final class DeletionApi implements AutoCloseable {
                 .orElseThrow(() -> LetheConfig.invalid(OidcClient.REDIRECT_URL, "(unset)",
                         "the console's callback URL as registered at the issuer, ending in /console/oidc/callback"));
         return new OidcClient(issuer, cfg.string(OidcClient.CLIENT_ID), secret, java.net.URI.create(redirect),
-                cfg.optString(OidcClient.SCOPES).orElse("openid profile"));
+                cfg.string(OidcClient.SCOPES));
     }
 
     /** Every route, in the one place routes are declared; /openapi.json is generated from it. */

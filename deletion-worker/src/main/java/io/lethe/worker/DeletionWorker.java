@@ -3,6 +3,7 @@ package io.lethe.worker;
 import io.javalin.Javalin;
 import io.lethe.runtime.config.Keys;
 import io.lethe.runtime.config.LetheConfig;
+import io.lethe.runtime.config.Setting;
 import io.lethe.runtime.http.Health;
 import io.lethe.runtime.http.Metrics;
 import io.lethe.runtime.http.OpsRoutes;
@@ -57,6 +58,20 @@ public final class DeletionWorker implements AutoCloseable {
     public static final String RECHECK_RATE = "worker.recheck.rate";
     public static final String RECHECK_BATCH_SIZE = "worker.recheck.batch.size";
 
+    /** The worker's own settings, on top of {@link Keys#SETTINGS}. */
+    public static final List<Setting> SETTINGS = Setting.concat(List.of(
+            Setting.of(HTTP_HOST, "0.0.0.0", "address the worker's HTTP endpoint listens on"),
+            Setting.of(HTTP_PORT, "8081", "worker HTTP port (`/metrics`, `/health/live`, `/health/ready`)"),
+            Setting.of(ERASERS, String.join(",", Erasers.builtIn().keySet()),
+                    "built-in erasers this instance runs; empty for a coordinator-only instance"),
+            Setting.of(BATCH_SIZE, "200", "tasks an eraser takes into one database transaction"),
+            Setting.of(APPLICATION_ID, CoordinatorTopology.APPLICATION_ID, "the coordinator's Kafka Streams application id"),
+            Setting.unset(INSTANCE_ID, "a stable identity (the pod name): static group membership, so a restart takes its partitions back at once"),
+            Setting.of(MIGRATE, "true", "apply the customer-store migrations at start (`false` when the platform owns the schema)"),
+            Setting.of(RECHECK_INTERVAL, "PT6H", "how often the worker rechecks every completed deletion (`PT0S`: not on this instance; run it on one)"),
+            Setting.of(RECHECK_RATE, "100", "most completed requests rechecked per second"),
+            Setting.of(RECHECK_BATCH_SIZE, "100", "completed requests rechecked per query")),
+            ScopePlan.SETTINGS, RetryPolicy.SETTINGS);
     public static final Map<String, String> DEFAULTS = defaults();
 
     private final StreamsRunner streams;
@@ -80,16 +95,7 @@ public final class DeletionWorker implements AutoCloseable {
 
     private static Map<String, String> defaults() {
         Map<String, String> d = new HashMap<>(Keys.DEFAULTS);
-        d.putAll(ScopePlan.DEFAULTS);
-        d.put(HTTP_HOST, "0.0.0.0");
-        d.put(HTTP_PORT, "8081");
-        d.put(ERASERS, String.join(",", Erasers.builtIn().keySet()));
-        d.put(BATCH_SIZE, "200");
-        d.put(APPLICATION_ID, CoordinatorTopology.APPLICATION_ID);
-        d.put(MIGRATE, "true");
-        d.put(RECHECK_INTERVAL, "PT6H");
-        d.put(RECHECK_RATE, "100");
-        d.put(RECHECK_BATCH_SIZE, "100");
+        d.putAll(Setting.defaults(SETTINGS));
         return Map.copyOf(d);
     }
 

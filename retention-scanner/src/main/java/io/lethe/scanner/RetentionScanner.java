@@ -3,6 +3,7 @@ package io.lethe.scanner;
 import io.javalin.Javalin;
 import io.lethe.runtime.config.Keys;
 import io.lethe.runtime.config.LetheConfig;
+import io.lethe.runtime.config.Setting;
 import io.lethe.runtime.http.Health;
 import io.lethe.runtime.http.Metrics;
 import io.lethe.runtime.http.OpsRoutes;
@@ -39,6 +40,13 @@ public final class RetentionScanner implements AutoCloseable {
     public static final String APPLICATION_ID = "scanner.application.id";
     /** A stable identity (e.g. the pod name): static group membership for fast restarts. */
     public static final String INSTANCE_ID = "scanner.instance.id";
+    /** The scanner's own settings, on top of {@link Keys#SETTINGS}. */
+    public static final java.util.List<Setting> SETTINGS = Setting.concat(java.util.List.of(
+            Setting.of(HTTP_HOST, "0.0.0.0", "address the scanner's HTTP endpoint listens on"),
+            Setting.of(HTTP_PORT, "8082", "scanner HTTP port (`/metrics`, `/health/*`, `/v1/preview`)"),
+            Setting.of(APPLICATION_ID, ScannerTopology.APPLICATION_ID, "Kafka Streams application id (consumer group, state)"),
+            Setting.unset(INSTANCE_ID, "a stable identity (the pod name): static group membership, so a restart takes its partitions back at once")),
+            ScannerSettings.SETTINGS);
     public static final Map<String, String> DEFAULTS = defaults();
 
     private final StreamsRunner streams;
@@ -51,9 +59,7 @@ public final class RetentionScanner implements AutoCloseable {
 
     private static Map<String, String> defaults() {
         Map<String, String> d = new HashMap<>(Keys.DEFAULTS);
-        d.put(HTTP_HOST, "0.0.0.0");
-        d.put(HTTP_PORT, "8082");
-        d.put(APPLICATION_ID, ScannerTopology.APPLICATION_ID);
+        d.putAll(Setting.defaults(SETTINGS));
         return Map.copyOf(d);
     }
 

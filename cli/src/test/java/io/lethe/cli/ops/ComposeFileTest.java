@@ -28,14 +28,9 @@ class ComposeFileTest {
 
     private static final JsonNode SERVICES = RepoFiles.yaml("docker-compose.yml").get("services");
 
-    /**
-     * Keys the deletion-api reads (DeletionApi and TokenVerifier constants on the api branch).
-     * Written out because this branch has no deletion-api code yet; switch to reading the
-     * constants once it is merged.
-     */
-    private static final Set<String> API_KEYS = Set.of("api.host", "api.port", "api.rate.limit.per.second",
-            "api.publish.timeout", "auth.issuer", "auth.audience", "auth.jwks.url", "auth.public.key.file",
-            "auth.dev.key.dir", "auth.clock.skew", "api.retention.preview.urls", "sla.days.gdpr", "sla.days.ccpa", "sla.days.other");
+    /** Keys the deletion-api reads: its declared settings. */
+    private static final Set<String> API_KEYS = io.lethe.api.DeletionApi.SETTINGS.stream()
+            .map(io.lethe.runtime.config.Setting::key).collect(java.util.stream.Collectors.toSet());
 
     private static final Map<String, Set<String>> KEYS_READ = Map.of(
             "deletion-api", union(common(), API_KEYS),

@@ -58,6 +58,7 @@ public final class TokenVerifier {
     public static final String PUBLIC_KEY_FILE = "auth.public.key.file";
     public static final String DEV_KEY_DIR = "auth.dev.key.dir";
     public static final String CLOCK_SKEW = "auth.clock.skew";
+    public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
 
     private static final int MAX_CACHED = 50_000;
 
@@ -92,7 +93,7 @@ public final class TokenVerifier {
                     + DEV_KEY_DIR + " (set " + LetheConfig.envName(JWKS_URL) + ", " + LetheConfig.envName(PUBLIC_KEY_FILE)
                     + " or " + LetheConfig.envName(DEV_KEY_DIR) + ")");
         }
-        Duration skew = config.optString(CLOCK_SKEW).isPresent() ? config.duration(CLOCK_SKEW) : Duration.ofSeconds(30);
+        Duration skew = config.optString(CLOCK_SKEW).isPresent() ? config.duration(CLOCK_SKEW) : DEFAULT_CLOCK_SKEW;
         if (dev.isPresent()) {
             JWKSet keys = DevKeys.loadOrCreate(Path.of(dev.get())).publicKeys();
             return new TokenVerifier(new ImmutableJWKSet<>(keys), config.string(ISSUER, DevKeys.ISSUER),

@@ -95,7 +95,6 @@ public final class Console {
     public static final String SESSION_MAX = "console.session.max";
     public static final String COOKIE_SECURE = "console.cookie.secure";
     public static final String DEV_MODE = "auth.dev.mode";
-    public static final Map<String, String> DEFAULTS = Map.of(SESSION_IDLE, "PT30M", SESSION_MAX, "PT12H", COOKIE_SECURE, "true");
 
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
             + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";

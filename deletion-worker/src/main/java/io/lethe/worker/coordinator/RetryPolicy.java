@@ -19,33 +19,48 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, double multipl
 
     public static final RetryPolicy DEFAULT = new RetryPolicy(6, Duration.ofSeconds(10), 2.5, Duration.ofMinutes(5));
 
+    public static final String MAX_ATTEMPTS = "worker.retry.max.attempts";
+    public static final String INITIAL_DELAY = "worker.retry.initial.delay";
+    public static final String MULTIPLIER = "worker.retry.multiplier";
+    public static final String MAX_DELAY = "worker.retry.max.delay";
+    public static final String TASK_TIMEOUT = "worker.task.timeout";
+
+    /** Task retries: with the defaults, about nine minutes of attempts before a request FAILS. */
+    public static final java.util.List<io.lethe.runtime.config.Setting> SETTINGS = java.util.List.of(
+            io.lethe.runtime.config.Setting.of(MAX_ATTEMPTS, Integer.toString(DEFAULT.maxAttempts), "attempts per task before it FAILS"),
+            io.lethe.runtime.config.Setting.of(INITIAL_DELAY, DEFAULT.initialDelay.toString(), "wait before the first retry"),
+            io.lethe.runtime.config.Setting.of(MULTIPLIER, Double.toString(DEFAULT.multiplier), "each retry waits this much longer"),
+            io.lethe.runtime.config.Setting.of(MAX_DELAY, DEFAULT.maxDelay.toString(), "the longest wait between attempts"),
+            io.lethe.runtime.config.Setting.of(TASK_TIMEOUT, DEFAULT_TASK_TIMEOUT.toString(),
+                    "an attempt without a result by then fails as `TASK_TIMEOUT` and is retried"));
+
     public RetryPolicy(int maxAttempts, Duration initialDelay, double multiplier, Duration maxDelay) {
         this(maxAttempts, initialDelay, multiplier, maxDelay, DEFAULT_TASK_TIMEOUT);
     }
 
     public static RetryPolicy from(LetheConfig config) {
-        int attempts = config.optString("worker.retry.max.attempts").isPresent()
-                ? config.positiveInt("worker.retry.max.attempts") : DEFAULT.maxAttempts;
-        Duration initial = config.optString("worker.retry.initial.delay").isPresent()
-                ? config.duration("worker.retry.initial.delay") : DEFAULT.initialDelay;
-        Duration max = config.optString("worker.retry.max.delay").isPresent()
-                ? config.duration("worker.retry.max.delay") : DEFAULT.maxDelay;
+        int attempts = config.optString(MAX_ATTEMPTS).isPresent()
+                ? config.positiveInt(MAX_ATTEMPTS) : DEFAULT.maxAttempts;
+        Duration initial = config.optString(INITIAL_DELAY).isPresent()
+                ? config.duration(INITIAL_DELAY) : DEFAULT.initialDelay;
+        Duration max = config.optString(MAX_DELAY).isPresent()
+                ? config.duration(MAX_DELAY) : DEFAULT.maxDelay;
         double multiplier = DEFAULT.multiplier;
-        if (config.optString("worker.retry.multiplier").isPresent()) {
-            String v = config.string("worker.retry.multiplier");
+        if (config.optString(MULTIPLIER).isPresent()) {
+            String v = config.string(MULTIPLIER);
             try {
                 multiplier = Double.parseDouble(v);
             } catch (NumberFormatException e) {
-                throw LetheConfig.invalid("worker.retry.multiplier", v, "a number of at least 1");
+                throw LetheConfig.invalid(MULTIPLIER, v, "a number of at least 1");
             }
             if (multiplier < 1) {
-                throw LetheConfig.invalid("worker.retry.multiplier", v, "a number of at least 1");
+                throw LetheConfig.invalid(MULTIPLIER, v, "a number of at least 1");
             }
         }
-        Duration timeout = config.optString("worker.task.timeout").isPresent()
-                ? config.duration("worker.task.timeout") : DEFAULT_TASK_TIMEOUT;
+        Duration timeout = config.optString(TASK_TIMEOUT).isPresent()
+                ? config.duration(TASK_TIMEOUT) : DEFAULT_TASK_TIMEOUT;
         if (timeout.isNegative() || timeout.isZero()) {
-            throw LetheConfig.invalid("worker.task.timeout", config.string("worker.task.timeout"), "a positive duration");
+            throw LetheConfig.invalid(TASK_TIMEOUT, config.string(TASK_TIMEOUT), "a positive duration");
         }
         return new RetryPolicy(attempts, initial, multiplier, max, timeout);
     }

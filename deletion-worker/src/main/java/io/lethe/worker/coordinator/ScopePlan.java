@@ -27,6 +27,13 @@ public final class ScopePlan {
     /** The built-in erasers' phases ({@link Erasers#phases()}), as configuration values. */
     public static final Map<String, String> DEFAULTS = builtInDefaults();
 
+    /** One setting per scope: its data types, {@code ,} within a phase, {@code ;} between phases. */
+    public static final List<io.lethe.runtime.config.Setting> SETTINGS = DEFAULTS.entrySet().stream()
+            .map(e -> io.lethe.runtime.config.Setting.of(e.getKey(), e.getValue(), "data types a "
+                    + e.getKey().substring("worker.scope.".length()).replace('.', '_').toUpperCase(Locale.ROOT)
+                    + " request needs, in phases; add your own data type to bring your own eraser"))
+            .toList();
+
     private final Map<Scope, List<List<String>>> phases;
 
     public ScopePlan(Map<Scope, List<List<String>>> phases) {

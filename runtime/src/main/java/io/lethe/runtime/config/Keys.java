@@ -21,16 +21,27 @@ public final class Keys {
      */
     public static final String RETENTION_PREVIEW_TOKEN = "retention.preview.token";
 
+    /** The settings every service (and every {@code lethe} command) shares. */
+    public static final java.util.List<Setting> SETTINGS = java.util.List.of(
+            Setting.of(KAFKA_BOOTSTRAP_SERVERS, "localhost:9092", "Kafka, for every service and command. Any other `LETHE_KAFKA_*` "
+                    + "reaches every Kafka client, e.g. `LETHE_KAFKA_SECURITY_PROTOCOL=SASL_SSL`, `LETHE_KAFKA_SASL_JAAS_CONFIG`; tuning "
+                    + "such as `LETHE_KAFKA_LINGER_MS` overrides Lethe's default; a value weakening `acks=all`, idempotence, "
+                    + "`read_committed`, manual commits or `exactly_once_v2` is refused at start"),
+            Setting.of(TOPIC_PREFIX, "lethe.", "topic name prefix; the same for every service"),
+            Setting.of(TOPIC_PARTITIONS, "6", "partitions of the topics Lethe creates; bounds the parallelism of each service"),
+            Setting.of(TOPIC_REPLICATION_FACTOR, "3", "replication factor of the topics Lethe creates; 1 only on a one-broker cluster"),
+            Setting.of(TOPIC_CREATE, "true", "`false` when the topics are created by your platform team"),
+            Setting.unset(JDBC_URL, "the customer store (worker erasers; `seed`, `backfill-activity`, `datamap`, `audit recheck`)"),
+            Setting.of(JDBC_USER, "postgres", "customer store user"),
+            Setting.of(JDBC_PASSWORD, "", "customer store password"),
+            Setting.unset(BLOB_DIR, "root of the attachment and recording files, shared with the platform (worker erasers)"),
+            Setting.unset(STATE_DIR, "RocksDB state of the worker and the scanner; put it on a persistent volume"),
+            Setting.of(SCANNER_INTERVAL, "PT1M", "how often the retention scanner looks for expiries"),
+            Setting.unset(RETENTION_PREVIEW_TOKEN, "the secret the API presents to the scanners' `GET /v1/preview`, the same "
+                    + "value on both; without it the scanner answers no previews"));
+
     /** Defaults every service starts from. */
-    public static final Map<String, String> DEFAULTS = Map.of(
-            KAFKA_BOOTSTRAP_SERVERS, "localhost:9092",
-            TOPIC_PREFIX, "lethe.",
-            TOPIC_PARTITIONS, "6",
-            TOPIC_REPLICATION_FACTOR, "3",
-            TOPIC_CREATE, "true",
-            SCANNER_INTERVAL, "PT1M",
-            JDBC_USER, "postgres",
-            JDBC_PASSWORD, "");
+    public static final Map<String, String> DEFAULTS = Setting.defaults(SETTINGS);
 
     private Keys() {
     }
