@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lethe.api.auth.DevKeys;
 import io.lethe.cli.audit.AuditCommand;
+import io.lethe.cli.http.ApiClient;
 import io.lethe.events.ContactActivity;
 import io.lethe.events.DeletionCompleted;
 import io.lethe.events.DeletionFailed;
@@ -28,9 +29,6 @@ import io.lethe.store.seed.Seeder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,7 +140,6 @@ public final class ChaosRun {
     private static final String TENANT = "chaos";
     private static final String PREFIX = Topics.DEFAULT_PREFIX;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     private final Options o;
     private final Random random;
@@ -159,6 +156,7 @@ public final class ChaosRun {
     private ServiceProcess worker2;
     private ServiceProcess scanner;
     private String token;
+    private volatile ApiClient apiClient;
     private KafkaSettings settings;
 
     private ChaosRun(Options o) {
@@ -514,8 +512,8 @@ public final class ChaosRun {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(10));
         while (Instant.now().isBefore(deadline)) {
             try {
-                HttpResponse<String> r = HTTP.send(request("POST", "/v1/deletion-requests", json)
-                        .header("Idempotency-Key", "chaos-" + o.seed() + "-" + p.n()).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = apiClient().send("POST", "/v1/deletion-requests", json,
+                        Map.of("Idempotency-Key", "chaos-" + o.seed() + "-" + p.n()));
                 if (r.statusCode() == 202) {
                     acceptedSoFar.incrementAndGet();
                     return JSON.readTree(r.body()).get("requestId").asText();
@@ -868,29 +866,23 @@ public final class ChaosRun {
 
     // ---- HTTP ----
 
-    private HttpRequest.Builder request(String method, String path, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.httpPort() + path))
-                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        return b;
-    }
-
     private HttpResponse<String> send(String method, String path, String body, String idempotencyKey) {
-        HttpRequest.Builder b = request(method, path, body);
-        if (idempotencyKey != null) {
-            b.header("Idempotency-Key", idempotencyKey);
-        }
         try {
-            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return apiClient().send(method, path, body, idempotencyKey == null ? Map.of() : Map.of("Idempotency-Key", idempotencyKey));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The API of this run (its port is fixed for the run, across restarts). */
+    private ApiClient apiClient() {
+        if (apiClient == null) {
+            apiClient = new ApiClient("http://127.0.0.1:" + api.httpPort(), token, Duration.ofSeconds(3));
+        }
+        return apiClient;
     }
 
     private void post(String path, String body, String key) {
