@@ -9,8 +9,6 @@ import io.lethe.runtime.config.LetheConfig;
 import io.lethe.scanner.RetentionScanner;
 import io.lethe.scanner.ScannerSettings;
 import io.lethe.worker.DeletionWorker;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -192,22 +190,8 @@ class ComposeFileTest {
         return union(constants(Keys.class), Keys.DEFAULTS.keySet());
     }
 
-    /** Values of a class's public static String constants that look like config keys. */
     private static Set<String> constants(Class<?> type) {
-        Set<String> out = new HashSet<>();
-        for (Field f : type.getFields()) {
-            if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
-                try {
-                    String v = (String) f.get(null);
-                    if (v.matches("[a-z][a-z0-9]*(\\.[a-z0-9-]+)+")) {
-                        out.add(v);
-                    }
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-        return out;
+        return ConfigKeyConstants.of(type);
     }
 
     @SafeVarargs

@@ -15,8 +15,6 @@ import io.lethe.scanner.ScannerSettings;
 import io.lethe.worker.DeletionWorker;
 import io.lethe.worker.coordinator.RetryPolicy;
 import java.io.IOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -75,29 +73,11 @@ class ConfigurationTableTest {
         Set<String> keys = new TreeSet<>();
         for (Class<?> c : List.of(Keys.class, DeletionApi.class, TokenVerifier.class, Console.class, OidcClient.class,
                 ScannerPreview.class, DeletionWorker.class, RetryPolicy.class, RetentionScanner.class, ScannerSettings.class)) {
-            keys.addAll(keyConstants(c));
+            keys.addAll(ConfigKeyConstants.of(c));
         }
         keys.removeAll(declared);
 
         assertThat(twice).as("keys declared twice").isEmpty();
         assertThat(keys).as("configuration keys read by the services but not declared in any SETTINGS").isEmpty();
-    }
-
-    /** Values of public static String constants shaped like configuration keys ({@code a.b}, lower case). */
-    private static Set<String> keyConstants(Class<?> type) {
-        Set<String> out = new TreeSet<>();
-        for (Field f : type.getFields()) {
-            if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
-                try {
-                    String v = (String) f.get(null);
-                    if (v != null && v.matches("(kafka|jdbc|topic|blob|state|scanner|api|auth|console|worker|retention|sla)\\.[a-z0-9.]+")) {
-                        out.add(v);
-                    }
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-        return out;
     }
 }

@@ -119,9 +119,8 @@ public final class Recheck {
                         }
                     }
                 }
-                c.commit();
             } finally {
-                c.rollback();
+                c.rollback(); // read-only: nothing to commit
                 c.setReadOnly(false);
                 c.setAutoCommit(autoCommit);
             }
