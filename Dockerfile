@@ -19,6 +19,9 @@ COPY deletion-api/ deletion-api/
 COPY deletion-worker/ deletion-worker/
 COPY retention-scanner/ retention-scanner/
 COPY services/ services/
+COPY cli-core/ cli-core/
+COPY bench/ bench/
+COPY chaos/ chaos/
 COPY cli/ cli/
 # the Maven cache survives rebuilds (BuildKit); tests run in CI, not in the image build
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q -DskipTests package -pl services -am

@@ -29,7 +29,7 @@ public final class ChaosCommand implements Callable<Integer> {
         Path where = dir != null ? dir : Files.createTempDirectory("lethe-chaos-");
         ChaosRun.Options o = quick ? ChaosRun.Options.quick(where, requests, System.err)
                 : ChaosRun.Options.full(where, requests, System.err);
-        ChaosRun.Report r = ChaosRun.run(o);
+        ChaosReport r = ChaosRun.run(o);
         System.out.println(r.table());
         System.out.println(r.passed() ? "PASSED" : "FAILED: " + r.problems().size() + " problems (first: " + r.problems().get(0) + ")");
         System.out.println("service logs: " + where);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lethe.cli.Lethe;
 import io.lethe.localstack.LocalStackExtension;
 import io.lethe.localstack.LocalStackExtension.DatabaseEndpoint;
 import io.lethe.localstack.LocalStackExtension.KafkaEndpoint;
@@ -43,10 +42,10 @@ class BenchSmokeTest {
         Path json = TestStack.newDirectory("bench").resolve("bench.json");
 
         // When a quick bench runs against the shared broker and that database
-        CommandLine cl = Lethe.commandLine();
+        CommandLine cl = new CommandLine(new BenchCommand());
         StringWriter out = new StringWriter();
         cl.setOut(new PrintWriter(out));
-        int exit = cl.execute("bench", "--quick", "--json", json.toString(), "--bootstrap", kafka.bootstrapServers(),
+        int exit = cl.execute("--quick", "--json", json.toString(), "--bootstrap", kafka.bootstrapServers(),
                 "--jdbc", jdbc, "--jdbc-user", db.user(), "--jdbc-password", db.password());
 
         // Then it succeeds, prints the table and writes every scenario with its ceiling and a numeric ratio

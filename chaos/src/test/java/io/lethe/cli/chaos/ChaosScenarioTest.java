@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The short fault scenario of the normal build: the services as child JVMs, about 300 requests
  * over HTTP, one worker kill -9 and restart and one PostgreSQL outage; every check of
- * {@link ChaosRun} must hold. The full run is {@code lethe chaos} (docs/reliability.md).
+ * {@link Checks} must hold. The full run is {@code lethe chaos} (docs/reliability.md).
  */
 class ChaosScenarioTest {
 
@@ -19,7 +19,7 @@ class ChaosScenarioTest {
         Path dir = Files.createTempDirectory("lethe-chaos-test-");
 
         // When 300 requests are submitted while the worker is killed and PostgreSQL goes away
-        ChaosRun.Report r = ChaosRun.run(ChaosRun.Options.quick(dir, 300, System.out));
+        ChaosReport r = ChaosRun.run(ChaosRun.Options.quick(dir, 300, System.out));
         System.out.println(r.table());
 
         // Then every check holds
