@@ -54,6 +54,16 @@ final class PreviewEndpoint {
                     "tenant (not empty) and days (a whole number, at least 1) are required");
             return;
         }
-        ctx.json(Map.of("tenant", tenant, "days", days, "wouldExpire", wouldExpire.applyAsLong(tenant, days)));
+        long count;
+        try {
+            count = wouldExpire.applyAsLong(tenant, days);
+        } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
+            // starting, restoring or rebalancing: the index is not queryable yet, which is not an error of the caller
+            ctx.header("Retry-After", "1");
+            ProblemJson.write(ctx, "retention-preview-unavailable", "The scanner's index is not ready", 503,
+                    "the scanner is starting or rebalancing; ask again in a moment");
+            return;
+        }
+        ctx.json(Map.of("tenant", tenant, "days", days, "wouldExpire", count));
     }
 }

@@ -21,7 +21,10 @@ class PreviewEndpointTest {
     private Javalin server;
 
     private String start(Optional<String> secret) {
-        PreviewEndpoint preview = new PreviewEndpoint(secret, (tenant, days) -> tenant.length() * 100L + days);
+        return start(new PreviewEndpoint(secret, (tenant, days) -> tenant.length() * 100L + days));
+    }
+
+    private String start(PreviewEndpoint preview) {
         server = Javalin.create(c -> c.showJavalinBanner = false).get("/v1/preview", preview::handle).start("127.0.0.1", 0);
         return "http://127.0.0.1:" + server.port() + "/v1/preview";
     }
@@ -80,5 +83,20 @@ class PreviewEndpointTest {
 
         assertProblem(r, 503, "retention-preview-disabled");
         assertThat(JSON.readTree(r.body()).get("detail").asText()).contains("retention.preview.token");
+    }
+
+    @Test
+    void shouldAnswerNotReadyWhileTheIndexIsNotQueryable() throws Exception {
+        // Given a scanner whose Streams application is still starting (what KafkaStreams#store throws then)
+        String url = start(new PreviewEndpoint(Optional.of("s3cret"), (tenant, days) -> {
+            throw new org.apache.kafka.streams.errors.InvalidStateStoreException("the stream thread is STARTING, not RUNNING");
+        })) + "?tenant=acme&days=30";
+
+        // When the API asks for a preview
+        HttpResponse<String> r = get(url, "Bearer s3cret");
+
+        // Then it gets a 503 problem it can retry, not a 500 with a stack trace in the scanner's log
+        assertProblem(r, 503, "retention-preview-unavailable");
+        assertThat(r.headers().firstValue("Retry-After")).hasValue("1");
     }
 }
