@@ -26,9 +26,14 @@ final class ApiClients {
     private final List<ApiClient> clients = new ArrayList<>();
 
     ApiClients(DeletionApi api, Path devKeyDir, String tenant, int count) {
+        this(api.port(), devKeyDir, tenant, count);
+    }
+
+    /** Clients of whatever answers on {@code port} (the bare endpoint of {@link ApiCeiling} ignores the token). */
+    ApiClients(int port, Path devKeyDir, String tenant, int count) {
         String token = DevKeys.loadOrCreate(devKeyDir).mint(tenant, List.of("compliance_admin"), "bench-admin", Duration.ofHours(2));
         for (int i = 0; i < count; i++) {
-            clients.add(new ApiClient("http://127.0.0.1:" + api.port(), token, Duration.ofSeconds(10)));
+            clients.add(new ApiClient("http://127.0.0.1:" + port, token, Duration.ofSeconds(10)));
         }
     }
 

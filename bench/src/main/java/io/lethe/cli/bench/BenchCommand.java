@@ -96,7 +96,8 @@ public final class BenchCommand implements Callable<Integer> {
             List<ScenarioResult> results = new ArrayList<>();
             Instant startedAt = Instant.now();
             try (BenchEnvironment env = new BenchEnvironment(dir, kafka, db, jdbcUser, jdbcPassword, partitions, replication,
-                    passThrough, progress, sizes);
+                    passThrough, progress, sizes, stack == null ? -1 : stack.broker().pid(),
+                    stack == null ? null : stack.postgres().dataDir().resolve("data"));
                  CustomerStore store = CustomerStore.connect(db, jdbcUser, jdbcPassword)) {
                 progress.say("run %s (%s sizes), %d cores, Java %s", env.runId, quick ? "quick" : "default",
                         Runtime.getRuntime().availableProcessors(), Runtime.version());
@@ -104,8 +105,10 @@ public final class BenchCommand implements Callable<Integer> {
                 try {
                     ScenarioResult producer = ProducerCeiling.run(env);
                     results.add(producer);
-                    if (wanted(ApiScenario.NAME)) {
-                        results.add(ApiScenario.run(env, producer));
+                    if (wanted(ApiScenario.NAME) || wanted(ApiCeiling.NAME)) {
+                        for (int clients : List.of(sizes.apiClients(), sizes.apiClients() * 4)) {
+                            results.addAll(ApiScenario.run(env, clients));
+                        }
                     }
                     if (wanted(FanoutScenario.NAME) || wanted(StreamsCeiling.NAME)) {
                         ScenarioResult streams = StreamsCeiling.run(env);
@@ -114,11 +117,18 @@ public final class BenchCommand implements Callable<Integer> {
                             results.add(FanoutScenario.run(env, streams));
                         }
                     }
-                    if (wanted(PipelineScenario.NAME) || wanted(DbCeiling.NAME)) {
+                    if (wanted(PipelineScenario.NAME) || wanted(PipelineScenario.KAFKA) || wanted(RetentionDrainScenario.NAME)
+                            || wanted(DbCeiling.NAME)) {
                         ScenarioResult database = DbCeiling.run(env, store);
                         results.add(database);
+                        if (wanted(PipelineScenario.KAFKA)) {
+                            results.add(PipelineScenario.runKafka(env, store, database));
+                        }
                         if (wanted(PipelineScenario.NAME)) {
                             results.add(PipelineScenario.run(env, store, database));
+                        }
+                        if (wanted(RetentionDrainScenario.NAME)) {
+                            results.add(RetentionDrainScenario.run(env, store, database));
                         }
                     }
                     if (wanted(ScannerScenario.NAME)) {

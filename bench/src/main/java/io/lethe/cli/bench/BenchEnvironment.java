@@ -53,9 +53,12 @@ final class BenchEnvironment implements AutoCloseable {
     final Progress progress;
     final BenchSizes sizes;
     private final Admin admin;
+    private final long brokerPid;
+    private final Path postgresDataDir;
 
     BenchEnvironment(Path dir, String bootstrap, String jdbcUrl, String jdbcUser, String jdbcPassword, int partitions,
-                     short replication, Map<String, String> kafkaPassThrough, Progress progress, BenchSizes sizes) {
+                     short replication, Map<String, String> kafkaPassThrough, Progress progress, BenchSizes sizes,
+                     long brokerPid, Path postgresDataDir) {
         this.dir = dir;
         this.bootstrap = bootstrap;
         this.jdbcUrl = jdbcUrl;
@@ -66,7 +69,40 @@ final class BenchEnvironment implements AutoCloseable {
         this.kafkaPassThrough = Map.copyOf(kafkaPassThrough);
         this.progress = progress;
         this.sizes = sizes;
+        this.brokerPid = brokerPid;
+        this.postgresDataDir = postgresDataDir;
         this.admin = Admin.create(settings("admin").admin("lethe-bench-" + runId));
+    }
+
+    /** CPU by process and part (the local stack's broker and PostgreSQL when there is one). */
+    CpuMeter cpuMeter() {
+        return new CpuMeter(brokerPid, postgresDataDir, BenchEnvironment::partOf);
+    }
+
+    /**
+     * The part of this JVM a thread works for, by its name: the erasers (their loops and result
+     * producers), the worker's coordinator (its Streams application's threads and clients), the
+     * API (Jetty's pool, which also serves the worker's idle ops endpoint, its publish executor,
+     * materializer and producer), the database ceiling's JDBC lanes, the benchmark's load
+     * generator (clients, completion watcher), and the rest.
+     */
+    static String partOf(String thread) {
+        if (thread.startsWith("eraser-") || thread.contains("| eraser-")) {
+            return "erasers";
+        }
+        if (thread.contains("-worker-") || thread.endsWith("-worker")) {
+            return "coordinator";
+        }
+        if (thread.startsWith("JettyServerThreadPool") || thread.startsWith("lethe-api-") || thread.contains("lethe-deletion-api")) {
+            return "api";
+        }
+        if (thread.startsWith("bench-erase-")) {
+            return "dbClient";
+        }
+        if (thread.startsWith("bench-") || thread.startsWith("HttpClient-") || thread.contains("lethe-bench")) {
+            return "loadGenerator";
+        }
+        return "jvmThreadsOther";
     }
 
     /** Topic prefix, application ids and tenants of this run and scenario all start with this. */
@@ -197,6 +233,28 @@ final class BenchEnvironment implements AutoCloseable {
             throw new IllegalStateException("interrupted", e);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("cannot count records of " + topics + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Every topic whose name starts with {@code prefix} (a scenario's topics, changelogs and repartition topics). */
+    List<String> topicsStartingWith(String prefix) {
+        try {
+            return admin.listTopics().names().get(30, TimeUnit.SECONDS).stream().filter(n -> n.startsWith(prefix)).sorted().toList();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot list topics: " + e.getMessage(), e);
+        }
+    }
+
+    /** Sum of the end offsets of the topics: records plus transaction markers (each topic is new, so it starts at 0). */
+    long endOffsets(Collection<String> topics) {
+        try {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).forEach((name, d) ->
+                    d.partitions().forEach(p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+            return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream()
+                    .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the end offsets of " + topics + ": " + e.getMessage(), e);
         }
     }
 

@@ -49,6 +49,9 @@ final class DbCeiling {
         builtIn.keySet().forEach(t -> lanes.put(t, Executors.newSingleThreadExecutor(r -> new Thread(r, "bench-erase-" + t))));
         AtomicLong errors = new AtomicLong();
         AtomicLong rows = new AtomicLong();
+        CpuMeter cpu = env.cpuMeter();
+        CpuMeter.Sample cpuBefore = cpu.sample();
+        CpuMeter.Sample cpuAfter;
         long started = System.nanoTime();
         try {
             List<CompletableFuture<Void>> done = new ArrayList<>();
@@ -67,16 +70,29 @@ final class DbCeiling {
                         .thenRunAsync(() -> erase(details, batch, errors, rows), lanes.get(Erasers.CUSTOMER_DETAILS)));
             }
             CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
+            cpuAfter = cpu.sample(); // while the lanes' threads live
         } finally {
             lanes.values().forEach(ExecutorService::shutdown);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
+        Map<String, Double> cpuMs = CpuMeter.msPer(cpuBefore, cpuAfter, k);
         Map<String, Number> f = new LinkedHashMap<>();
         f.put("profilesPerSecond", ProducerCeiling.round(k / seconds));
         f.put("profiles", k);
         f.put("rowsErased", rows.get());
         f.put("errors", errors.get());
         f.put("seconds", ProducerCeiling.round(seconds));
+        // the ceiling's own CPU per profile: its JDBC lanes, the rest of this JVM while they ran, and PostgreSQL
+        double total = 0;
+        for (String part : List.of("dbClient", "jvmJit", "jvmGc", "jvmOther", "postgres")) {
+            double ms = cpuMs.getOrDefault(part, -1.0);
+            f.put("cpuMs" + Character.toUpperCase(part.charAt(0)) + part.substring(1), ProducerCeiling.round(ms));
+            total += Math.max(0, ms);
+        }
+        f.put("cpuMsCeiling", ProducerCeiling.round(total));
+        f.put("cpuMsWithoutPostgres", ProducerCeiling.round(total - Math.max(0, cpuMs.getOrDefault("postgres", -1.0))));
+        env.progress.say("%s: CPU per profile %.2f ms (JDBC lanes %.2f, PostgreSQL %.2f)", NAME, total,
+                cpuMs.getOrDefault("dbClient", -1.0), cpuMs.getOrDefault("postgres", -1.0));
         env.progress.say("%s: %,.1f profiles/s (%,d rows scrubbed or deleted, %d task errors)", NAME, k / seconds, rows.get(),
                 errors.get());
         return new ScenarioResult(NAME, "profilesPerSecond", "profiles/s", f, NAME, "ceiling");

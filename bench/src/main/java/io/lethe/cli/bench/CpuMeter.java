@@ -1,0 +1,164 @@
+package io.lethe.cli.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * CPU time by part of the system, so that a scenario can report CPU milliseconds per profile for
+ * each process: the parts of this JVM (grouped by thread name: the API, the worker's coordinator,
+ * the erasers, the benchmark's own load generator, and the rest of the JVM such as GC and JIT),
+ * the Kafka broker (a child process of the local stack) and PostgreSQL (the postmaster in the
+ * local stack's data directory and every backend it started).
+ *
+ * <p>Hand-written on purpose: it reads {@code /proc/<pid>/stat} (Linux; utime, stime and the
+ * reaped children's cutime and cstime, in clock ticks of 10 ms) and the JVM's
+ * {@link ThreadMXBean}; no library on the approved list does this. Threads that end between two
+ * samples take their CPU time with them, which then shows under {@code jvmOther}. Outside
+ * Linux, or against a cluster and database that are not the local stack's, the broker and
+ * PostgreSQL are reported as -1.
+ */
+final class CpuMeter {
+
+    /** CPU nanoseconds by part at one moment. */
+    record Sample(Map<String, Long> nanos) {
+    }
+
+    private static final long TICK_NANOS = 10_000_000L; // USER_HZ is 100 on Linux
+
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private final long brokerPid;
+    private final Path postgresDataDir;
+    private final Function<String, String> part;
+
+    /**
+     * @param brokerPid       the broker's pid, or -1
+     * @param postgresDataDir the local PostgreSQL's data directory (its postmaster.pid names the postmaster), or null
+     * @param part            the part of this JVM a thread belongs to, by thread name
+     */
+    CpuMeter(long brokerPid, Path postgresDataDir, Function<String, String> part) {
+        this.brokerPid = brokerPid;
+        this.postgresDataDir = postgresDataDir;
+        this.part = part;
+        if (threads.isThreadCpuTimeSupported() && !threads.isThreadCpuTimeEnabled()) {
+            threads.setThreadCpuTimeEnabled(true);
+        }
+    }
+
+    Sample sample() {
+        Map<String, Long> n = new LinkedHashMap<>();
+        long jvm = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        long grouped = 0;
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            long t = threads.getThreadCpuTime(info.getThreadId());
+            if (t > 0) {
+                n.merge(part.apply(info.getThreadName()), t, Long::sum);
+                grouped += t;
+            }
+        }
+        // the JVM's own native threads (not visible to ThreadMXBean), from /proc/self/task by thread name
+        long jit = 0;
+        long gc = 0;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String comm = Files.readString(task.resolve("comm")).strip();
+                boolean isJit = comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler");
+                boolean isGc = comm.startsWith("GC Thread") || comm.startsWith("G1 ") || comm.equals("VM Thread");
+                if (isJit || isGc) {
+                    String[] f = stat(Long.parseLong(task.getFileName().toString()));
+                    long t = f == null ? 0 : (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS;
+                    if (isJit) {
+                        jit += t;
+                    } else {
+                        gc += t;
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: JIT and GC stay in jvmOther
+        }
+        n.put("jvmJit", jit);
+        n.put("jvmGc", gc);
+        n.put("jvmOther", jvm - grouped - jit - gc);
+        n.put("broker", brokerPid > 0 ? processTreeNanos(List.of(brokerPid)) : -1);
+        n.put("postgres", postgresPid() > 0 ? processTreeNanos(postgresFamily(postgresPid())) : -1);
+        return new Sample(n);
+    }
+
+    /** CPU milliseconds per unit of work between two samples, by part ({@code -1} where not measured). */
+    static Map<String, Double> msPer(Sample before, Sample after, long units) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        after.nanos().forEach((k, v) -> {
+            long b = before.nanos().getOrDefault(k, 0L);
+            out.put(k, v < 0 || b < 0 ? -1 : (v - b) / 1e6 / units);
+        });
+        return out;
+    }
+
+    private long postgresPid() {
+        if (postgresDataDir == null) {
+            return -1;
+        }
+        try {
+            List<String> lines = Files.readAllLines(postgresDataDir.resolve("postmaster.pid"));
+            return lines.isEmpty() ? -1 : Long.parseLong(lines.get(0).trim());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The postmaster and its live children (backends, background workers). */
+    private static List<Long> postgresFamily(long postmaster) {
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            List<Long> family = new java.util.ArrayList<>(List.of(postmaster));
+            procs.map(p -> p.getFileName().toString()).filter(s -> s.chars().allMatch(Character::isDigit)).map(Long::parseLong)
+                    .filter(pid -> pid != postmaster && parent(pid) == postmaster).forEach(family::add);
+            return family;
+        } catch (IOException e) {
+            return List.of(postmaster);
+        }
+    }
+
+    /** utime + stime + cutime + cstime of each process, in nanoseconds; -1 when /proc cannot be read. */
+    private static long processTreeNanos(List<Long> pids) {
+        long total = 0;
+        for (long pid : pids) {
+            String[] f = stat(pid);
+            if (f == null) {
+                if (pid == pids.get(0)) {
+                    return -1;
+                }
+                continue; // a backend that ended meanwhile: its time is in the postmaster's cutime once reaped
+            }
+            total += (Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14])) * TICK_NANOS;
+        }
+        return total;
+    }
+
+    private static long parent(long pid) {
+        String[] f = stat(pid);
+        return f == null ? -1 : Long.parseLong(f[1]);
+    }
+
+    /** Fields of /proc/pid/stat (or of a thread of this process) after the command name (field 3, the state, is index 0). */
+    private static String[] stat(long pid) {
+        try {
+            Path own = Path.of("/proc/self/task", Long.toString(pid), "stat");
+            String s = Files.readString(Files.exists(own) ? own : Path.of("/proc", Long.toString(pid), "stat"));
+            return s.substring(s.lastIndexOf(')') + 2).split(" ");
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+}
