@@ -68,10 +68,11 @@ final class PipelineScenario {
         String name = http ? NAME : KAFKA;
         int k = env.sizes.profiles();
         int half = http ? Math.max(1, k / 2) : 0;
+        int warm = Math.max(1, k / 2);
         String tenant = env.name(http ? "pipe" : "pipek");
-        env.progress.say("%s: seeding %,d profiles", name, k + half);
-        SeedSummary seeded = Seeder.seed(store.dataSource(), new FileBlobStore(env.dir.resolve("blobs")), tenant, k + half, 2L,
-                Instant.now());
+        env.progress.say("%s: seeding %,d profiles", name, k + half + warm);
+        SeedSummary seeded = Seeder.seed(store.dataSource(), new FileBlobStore(env.dir.resolve("blobs")), tenant, k + half + warm,
+                2L, Instant.now());
         env.progress.say("%s: seeded %,d rows in %.1f s", name, seeded.rows(), seeded.elapsed().toMillis() / 1000.0);
 
         LetheConfig config = env.config(name, Map.of(DeletionApi.RATE_LIMIT, "1000000", DeletionWorker.MIGRATE, "false"));
@@ -89,14 +90,20 @@ final class PipelineScenario {
                 clients.awaitReady(Duration.ofSeconds(60));
             }
             awaitWorkerReady(worker);
+            // warm-up: the services' code compiled and their connections open before anything is timed,
+            // as a long-running deployment is (cold, the JIT alone cost ~1.5 ms of CPU per profile)
+            env.progress.say("%s: warm-up, %,d profile deletions", name, warm);
+            List<String> warmIds = http ? closedLoop(clients, k + half + 1, warm) : publish(producer, topics, tenant, k + half + 1, warm);
+            completions.await(warmIds, Duration.ofMinutes(15), env, name + " warm-up");
 
             CpuMeter cpu = env.cpuMeter();
+            Traffic trafficBefore = Traffic.of(env, name);
             double commitsBefore = commits(workerRegistry);
             env.progress.say("%s: peak, %,d profile deletions %s", name, k,
                     http ? "from " + clients.size() + " clients" : "published to " + topics.deletionRequests().name());
             CpuMeter.Sample cpuBefore = cpu.sample();
             long started = System.nanoTime();
-            List<String> ids = http ? closedLoop(clients, k) : publish(producer, topics, tenant, k);
+            List<String> ids = http ? closedLoop(clients, 1, k) : publish(producer, topics, tenant, 1, k);
             double acceptSeconds = (System.nanoTime() - started) / 1e9;
             env.progress.say("%s: all %,d %s in %.1f s (%,.0f/s); %,d completed by then", name, k,
                     http ? "accepted" : "published", acceptSeconds, k / acceptSeconds, completions.count(ids));
@@ -107,7 +114,7 @@ final class PipelineScenario {
             env.progress.say("%s: peak %,.1f profiles/s", name, peak);
             Map<String, Number> erasers = eraserFigures(workerRegistry, seconds, env, name);
             Map<String, Number> cost = cost(env, name, CpuMeter.msPer(cpuBefore, cpuAfter, k), k,
-                    commits(workerRegistry) - commitsBefore);
+                    commits(workerRegistry) - commitsBefore, trafficBefore);
 
             Map<String, Number> f = new LinkedHashMap<>();
             f.put("profilesPerSecond", ProducerCeiling.round(peak));
@@ -141,11 +148,11 @@ final class PipelineScenario {
         }
     }
 
-    /** Publishes PROFILE requests of customers 1..k as a platform service would; returns their ids once all are acknowledged. */
-    private static List<String> publish(LetheProducer producer, Topics topics, String tenant, int k) {
-        List<String> ids = new ArrayList<>(k);
-        List<java.util.concurrent.CompletableFuture<?>> sent = new ArrayList<>(k);
-        for (int n = 1; n <= k; n++) {
+    /** Publishes PROFILE requests of {@code count} customers from {@code first} as a platform service would; their ids once acknowledged. */
+    private static List<String> publish(LetheProducer producer, Topics topics, String tenant, int first, int count) {
+        List<String> ids = new ArrayList<>(count);
+        List<java.util.concurrent.CompletableFuture<?>> sent = new ArrayList<>(count);
+        for (int n = first; n < first + count; n++) {
             io.lethe.events.DeletionRequested r = BenchEnvironment.profileRequest(tenant, Seeder.customerId(n));
             ids.add(r.getRequestId());
             sent.add(producer.send(topics.deletionRequests(), Topics.subjectKey(tenant, r.getCustomerId()), r));
@@ -165,9 +172,20 @@ final class PipelineScenario {
     /**
      * What one profile deletion cost during the peak: CPU milliseconds per process and part, and
      * the Kafka records (every topic of the scenario, changelogs included), transaction markers and
-     * transactions it took. The scenario's topics are new, so their end offsets are the peak's.
+     * transactions it took, counted from {@code before} (so warm-up traffic is not counted).
      */
-    static Map<String, Number> cost(BenchEnvironment env, String name, Map<String, Double> cpuMs, int k, double commits) {
+    /** Committed records and end offsets (records + markers) of a scenario's topics at one moment. */
+    record Traffic(long records, long offsets) {
+        static Traffic of(BenchEnvironment env, String name) {
+            List<String> mine = new ArrayList<>(env.topicsStartingWith(env.name(name) + "."));
+            mine.addAll(env.topicsStartingWith(env.name(name) + "-worker-")); // the coordinator's changelogs
+            mine.addAll(env.topicsStartingWith(env.name(name) + "-scanner-")); // the scanner's, in retention-drain
+            return new Traffic(env.countRecords(mine), env.endOffsets(mine));
+        }
+    }
+
+    static Map<String, Number> cost(BenchEnvironment env, String name, Map<String, Double> cpuMs, int k, double commits,
+                                    Traffic before) {
         Map<String, Number> f = new LinkedHashMap<>();
         double lethe = 0;
         for (var e : cpuMs.entrySet()) {
@@ -179,10 +197,9 @@ final class PipelineScenario {
             }
         }
         f.put("cpuMsPipeline", ProducerCeiling.round(lethe));
-        List<String> mine = new ArrayList<>(env.topicsStartingWith(env.name(name) + "."));
-        mine.addAll(env.topicsStartingWith(env.name(name) + "-worker-")); // the coordinator's changelogs
-        long records = env.countRecords(mine);
-        long offsets = env.endOffsets(mine);
+        Traffic after = Traffic.of(env, name);
+        long records = after.records() - before.records();
+        long offsets = after.offsets() - before.offsets();
         f.put("recordsPerDeletion", ProducerCeiling.round((double) records / k));
         f.put("markersPerDeletion", ProducerCeiling.round((double) (offsets - records) / k));
         f.put("transactionsPerDeletion", ProducerCeiling.round(commits / k));
@@ -233,15 +250,15 @@ final class PipelineScenario {
         }
     }
 
-    /** POSTs deletions of customers 1..k, each client sending when answered; returns the request ids. */
-    private static List<String> closedLoop(ApiClients clients, int k) throws InterruptedException {
-        AtomicInteger next = new AtomicInteger(1);
+    /** POSTs deletions of {@code k} customers from {@code first}, each client sending when answered; returns the request ids. */
+    private static List<String> closedLoop(ApiClients clients, int first, int k) throws InterruptedException {
+        AtomicInteger next = new AtomicInteger(first);
         List<String> ids = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients.size(); c++) {
             int client = c;
             Thread t = new Thread(() -> {
-                for (int n = next.getAndIncrement(); n <= k; n = next.getAndIncrement()) {
+                for (int n = next.getAndIncrement(); n < first + k; n = next.getAndIncrement()) {
                     ApiClients.Answer a = clients.createProfileDeletion(client, Seeder.customerId(n));
                     if (a.status() != 202) {
                         throw new IllegalStateException("the API answered " + a.status() + " to a deletion request");

@@ -94,6 +94,7 @@ final class RetentionDrainScenario {
             awaitPreview(client, policy, d);
 
             CpuMeter cpu = env.cpuMeter();
+            PipelineScenario.Traffic trafficBefore = PipelineScenario.Traffic.of(env, NAME);
             CpuMeter.Sample cpuBefore = cpu.sample();
             double commitsBefore = PipelineScenario.commits(workerRegistry);
             long started = System.nanoTime();
@@ -135,7 +136,7 @@ final class RetentionDrainScenario {
             f.put("emittedPerSecond", ProducerCeiling.round(d / Math.max(emitSeconds, 0.001)));
             f.put("emitSeconds", ProducerCeiling.round(emitSeconds));
             f.putAll(PipelineScenario.cost(env, NAME, CpuMeter.msPer(cpuBefore, cpuAfter, d), d,
-                    PipelineScenario.commits(workerRegistry) - commitsBefore));
+                    PipelineScenario.commits(workerRegistry) - commitsBefore, trafficBefore));
             env.progress.say("%s: %,d expiries in %.1f s (%,.1f profiles/s), %,d verified; the scanner emitted them all within %.1f s",
                     NAME, d, seconds, d / seconds, completions.verified(), emitSeconds);
             return new ScenarioResult(NAME, "profilesPerSecond", "profiles/s", f, ceiling.name(),

@@ -532,8 +532,10 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
                 .setRequestedAt(s.getRequestedAt()).setDueAt(s.getDueAt()).setOccurredAt(Instant.ofEpochMilli(now));
     }
 
+    /** {@code due|requestId|dataType}, the due time zero-padded to 19 digits so that keys sort by it. */
     static String retryKey(long dueMillis, String requestId, String dataType) {
-        return String.format("%019d|%s|%s", dueMillis, requestId, dataType);
+        String due = Long.toString(Math.max(0, dueMillis));
+        return "0".repeat(19 - due.length()) + due + "|" + requestId + "|" + dataType;
     }
 
     private static TaskState task(DeletionStatus s, String dataType) {

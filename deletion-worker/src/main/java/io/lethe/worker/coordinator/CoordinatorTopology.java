@@ -62,8 +62,9 @@ public final class CoordinatorTopology {
         t.addSource(REQUESTS_SOURCE, requests.keySerde().deserializer(), requests.valueSerde().deserializer(), requests.name());
         t.addSource(RESULTS_SOURCE, results.keySerde().deserializer(), results.valueSerde().deserializer(), results.name());
         t.addProcessor(COORDINATOR, () -> new CoordinatorProcessor(plan, retry, metrics), REQUESTS_SOURCE, RESULTS_SOURCE);
+        // cached: a request changed several times between two commits writes its changelog once
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REQUESTS_STORE),
-                Serdes.String(), AvroSerde.of(DeletionStatus.class)), COORDINATOR);
+                Serdes.String(), AvroSerde.of(DeletionStatus.class)).withCachingEnabled(), COORDINATOR);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RETRY_STORE),
                 Serdes.String(), Serdes.String()), COORDINATOR);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HELD_STORE),
