@@ -28,8 +28,11 @@ import java.util.stream.Stream;
  */
 final class CpuMeter {
 
-    /** CPU nanoseconds by part at one moment. */
-    record Sample(Map<String, Long> nanos) {
+    /**
+     * CPU nanoseconds at one moment: of each live Java thread of this JVM (by id, with its part),
+     * and of the whole JVM, its JIT and GC threads, the broker and PostgreSQL ({@code -1}: not measured).
+     */
+    record Sample(Map<Long, Map.Entry<String, Long>> threads, Map<String, Long> processes) {
     }
 
     private static final long TICK_NANOS = 10_000_000L; // USER_HZ is 100 on Linux
@@ -54,17 +57,15 @@ final class CpuMeter {
     }
 
     Sample sample() {
-        Map<String, Long> n = new LinkedHashMap<>();
+        Map<Long, Map.Entry<String, Long>> byThread = new LinkedHashMap<>();
         long jvm = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-        long grouped = 0;
         for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
             if (info == null) {
                 continue;
             }
             long t = threads.getThreadCpuTime(info.getThreadId());
-            if (t > 0) {
-                n.merge(part.apply(info.getThreadName()), t, Long::sum);
-                grouped += t;
+            if (t >= 0) {
+                byThread.put(info.getThreadId(), Map.entry(part.apply(info.getThreadName()), t));
             }
         }
         // the JVM's own native threads (not visible to ThreadMXBean), from /proc/self/task by thread name
@@ -88,21 +89,40 @@ final class CpuMeter {
         } catch (IOException | RuntimeException e) {
             // not Linux: JIT and GC stay in jvmOther
         }
-        n.put("jvmJit", jit);
-        n.put("jvmGc", gc);
-        n.put("jvmOther", jvm - grouped - jit - gc);
-        n.put("broker", brokerPid > 0 ? processTreeNanos(List.of(brokerPid)) : -1);
-        n.put("postgres", postgresPid() > 0 ? processTreeNanos(postgresFamily(postgresPid())) : -1);
-        return new Sample(n);
+        Map<String, Long> p = new LinkedHashMap<>();
+        p.put("jvm", jvm);
+        p.put("jvmJit", jit);
+        p.put("jvmGc", gc);
+        p.put("broker", brokerPid > 0 ? processTreeNanos(List.of(brokerPid)) : -1);
+        p.put("postgres", postgresPid() > 0 ? processTreeNanos(postgresFamily(postgresPid())) : -1);
+        return new Sample(byThread, p);
     }
 
-    /** CPU milliseconds per unit of work between two samples, by part ({@code -1} where not measured). */
+    /**
+     * CPU milliseconds per unit of work between two samples, by part ({@code -1} where not measured).
+     * A thread counts with what it used between the samples (all of it if it started meanwhile);
+     * threads that ended meanwhile cannot be read any more, and what they used shows in {@code jvmOther}
+     * (the JVM's total minus everything attributed).
+     */
     static Map<String, Double> msPer(Sample before, Sample after, long units) {
-        Map<String, Double> out = new LinkedHashMap<>();
-        after.nanos().forEach((k, v) -> {
-            long b = before.nanos().getOrDefault(k, 0L);
-            out.put(k, v < 0 || b < 0 ? -1 : (v - b) / 1e6 / units);
+        Map<String, Long> nanos = new LinkedHashMap<>();
+        after.threads().forEach((id, now) -> {
+            Map.Entry<String, Long> was = before.threads().get(id);
+            nanos.merge(now.getKey(), now.getValue() - (was == null ? 0 : was.getValue()), Long::sum);
         });
+        long attributed = nanos.values().stream().mapToLong(Long::longValue).sum();
+        long jit = after.processes().get("jvmJit") - before.processes().get("jvmJit");
+        long gc = after.processes().get("jvmGc") - before.processes().get("jvmGc");
+        nanos.put("jvmJit", jit);
+        nanos.put("jvmGc", gc);
+        nanos.put("jvmOther", after.processes().get("jvm") - before.processes().get("jvm") - attributed - jit - gc);
+        Map<String, Double> out = new LinkedHashMap<>();
+        nanos.forEach((k, v) -> out.put(k, v / 1e6 / units));
+        for (String process : List.of("broker", "postgres")) {
+            long b = before.processes().get(process);
+            long a = after.processes().get(process);
+            out.put(process, a < 0 || b < 0 ? -1 : (a - b) / 1e6 / units);
+        }
         return out;
     }
 

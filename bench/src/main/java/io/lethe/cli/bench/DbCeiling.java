@@ -41,6 +41,7 @@ final class DbCeiling {
         FileBlobStore blobs = new FileBlobStore(env.dir.resolve("blobs"));
         env.progress.say("%s: seeding %,d profiles", NAME, k);
         SeedSummary seeded = Seeder.seed(store.dataSource(), blobs, tenant, k, 1L, Instant.now());
+        BenchEnvironment.analyze(store);
         env.progress.say("%s: seeded %,d rows, %,d kB of files in %.1f s; erasing in batches of %d", NAME, seeded.rows(),
                 seeded.blobBytes() / 1000, seeded.elapsed().toMillis() / 1000.0, BATCH);
 

@@ -73,6 +73,7 @@ final class PipelineScenario {
         env.progress.say("%s: seeding %,d profiles", name, k + half + warm);
         SeedSummary seeded = Seeder.seed(store.dataSource(), new FileBlobStore(env.dir.resolve("blobs")), tenant, k + half + warm,
                 2L, Instant.now());
+        BenchEnvironment.analyze(store);
         env.progress.say("%s: seeded %,d rows in %.1f s", name, seeded.rows(), seeded.elapsed().toMillis() / 1000.0);
 
         LetheConfig config = env.config(name, Map.of(DeletionApi.RATE_LIMIT, "1000000", DeletionWorker.MIGRATE, "false"));
@@ -98,6 +99,7 @@ final class PipelineScenario {
 
             CpuMeter cpu = env.cpuMeter();
             Traffic trafficBefore = Traffic.of(env, name);
+            Map<String, double[]> erasersBefore = eraserTotals(workerRegistry);
             double commitsBefore = commits(workerRegistry);
             env.progress.say("%s: peak, %,d profile deletions %s", name, k,
                     http ? "from " + clients.size() + " clients" : "published to " + topics.deletionRequests().name());
@@ -112,7 +114,7 @@ final class PipelineScenario {
             double seconds = (lastDone - started) / 1e9;
             double peak = k / seconds;
             env.progress.say("%s: peak %,.1f profiles/s", name, peak);
-            Map<String, Number> erasers = eraserFigures(workerRegistry, seconds, env, name);
+            Map<String, Number> erasers = eraserFigures(workerRegistry, erasersBefore, seconds, env, name);
             Map<String, Number> cost = cost(env, name, CpuMeter.msPer(cpuBefore, cpuAfter, k), k,
                     commits(workerRegistry) - commitsBefore, trafficBefore);
 
@@ -215,20 +217,38 @@ final class PipelineScenario {
      * What each eraser did during the peak, from the worker's own metrics: batches, mean batch
      * size, and the share of the peak it spent erasing (its thread's busy time in BatchEraser).
      */
-    private static Map<String, Number> eraserFigures(io.micrometer.core.instrument.MeterRegistry registry, double seconds,
-                                                     BenchEnvironment env, String name) {
-        Map<String, Number> f = new LinkedHashMap<>();
+    /** Per eraser: batches, tasks and busy milliseconds so far, from the worker's own meters. */
+    private static Map<String, double[]> eraserTotals(io.micrometer.core.instrument.MeterRegistry registry) {
+        Map<String, double[]> m = new LinkedHashMap<>();
         for (io.micrometer.core.instrument.Timer t : registry.find("lethe.erase.duration").timers()) {
             String type = t.getId().getTag("data_type");
-            double busy = t.totalTime(TimeUnit.MILLISECONDS) / 1000.0;
-            double meanBatch = registry.get("lethe.erase.batch.size").tag("data_type", type).summary().mean();
+            var size = registry.get("lethe.erase.batch.size").tag("data_type", type).summary();
+            m.put(type, new double[] {t.count(), size.totalAmount(), t.totalTime(TimeUnit.MILLISECONDS)});
+        }
+        return m;
+    }
+
+    /**
+     * What each eraser did during the peak (since {@code before}), from the worker's own metrics:
+     * batches, mean batch size, and the share of the peak it spent erasing (busy time in BatchEraser).
+     */
+    private static Map<String, Number> eraserFigures(io.micrometer.core.instrument.MeterRegistry registry,
+                                                     Map<String, double[]> before, double seconds, BenchEnvironment env,
+                                                     String name) {
+        Map<String, Number> f = new LinkedHashMap<>();
+        eraserTotals(registry).forEach((type, now) -> {
+            double[] was = before.getOrDefault(type, new double[3]);
+            long batches = Math.round(now[0] - was[0]);
+            double meanBatch = (now[1] - was[1]) / Math.max(1, batches);
+            double busy = (now[2] - was[2]) / 1000.0;
             env.progress.say("%s: eraser %s: %,d batches of %.0f on average, erasing %.1f s of the %.1f s peak", name, type,
-                    t.count(), meanBatch, busy, seconds);
+                    batches, meanBatch, busy, seconds);
             String suffix = java.util.Arrays.stream(type.split("-")).filter(w -> !w.isEmpty())
                     .map(w -> Character.toUpperCase(w.charAt(0)) + w.substring(1)).collect(java.util.stream.Collectors.joining());
-            f.put("batches" + suffix, t.count());
+            f.put("batches" + suffix, batches);
+            f.put("meanBatch" + suffix, ProducerCeiling.round(meanBatch));
             f.put("busySeconds" + suffix, ProducerCeiling.round(busy));
-        }
+        });
         if (Boolean.getBoolean("lethe.bench.debug")) {
             registry.getMeters().stream()
                     .filter(m -> m.getId().getName().startsWith("kafka.stream.thread")

@@ -59,6 +59,7 @@ final class RetentionDrainScenario {
         env.progress.say("%s: seeding %,d profiles, every last contact more than three years old", NAME, d);
         Instant asOf = Instant.now().minus(Duration.ofDays(3 * 365));
         SeedSummary seeded = Seeder.seed(store.dataSource(), new FileBlobStore(env.dir.resolve("blobs")), tenant, d, 3L, asOf);
+        BenchEnvironment.analyze(store);
         env.progress.say("%s: seeded %,d rows in %.1f s", NAME, seeded.rows(), seeded.elapsed().toMillis() / 1000.0);
 
         String previewToken = UUID.randomUUID().toString();
