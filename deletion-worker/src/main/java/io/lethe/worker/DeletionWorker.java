@@ -48,6 +48,8 @@ public final class DeletionWorker implements AutoCloseable {
     public static final String HTTP_PORT = "worker.http.port";
     public static final String ERASERS = "worker.erasers";
     public static final String BATCH_SIZE = "worker.eraser.batch.size";
+    /** The erasers' consumer groups are this followed by the data type. */
+    public static final String ERASER_GROUP_PREFIX = "worker.eraser.group.prefix";
     public static final String INSTANCE_ID = "worker.instance.id";
     public static final String APPLICATION_ID = "worker.application.id";
     /** Apply the customer-store migrations at startup (Flyway takes a lock; safe with several instances). */
@@ -65,6 +67,8 @@ public final class DeletionWorker implements AutoCloseable {
             Setting.of(ERASERS, String.join(",", Erasers.builtIn().keySet()),
                     "built-in erasers this instance runs; empty for a coordinator-only instance"),
             Setting.of(BATCH_SIZE, "200", "tasks an eraser takes into one database transaction"),
+            Setting.of(ERASER_GROUP_PREFIX, EraserRunner.DEFAULT_GROUP_PREFIX,
+                    "the erasers' consumer groups: this and the data type (give each deployment sharing a cluster its own)"),
             Setting.of(APPLICATION_ID, CoordinatorTopology.APPLICATION_ID, "the coordinator's Kafka Streams application id"),
             Setting.unset(INSTANCE_ID, "a stable identity (the pod name): static group membership, so a restart takes its partitions back at once"),
             Setting.of(MIGRATE, "true", "apply the customer-store migrations at start (`false` when the platform owns the schema)"),
@@ -148,7 +152,7 @@ public final class DeletionWorker implements AutoCloseable {
             FileBlobStore blobs = new FileBlobStore(Path.of(config.string(Keys.BLOB_DIR)));
             for (String t : types) {
                 erasers.add(new EraserRunner(settings, t, new BatchEraser(store.dataSource(), blobs, builtIn.get(t)), producer,
-                        metrics, config.positiveInt(BATCH_SIZE), instanceId, stableIdentity));
+                        metrics, config.positiveInt(BATCH_SIZE), config.string(ERASER_GROUP_PREFIX) + t, instanceId, stableIdentity));
             }
             Duration every = config.duration(RECHECK_INTERVAL);
             if (!every.isZero()) {

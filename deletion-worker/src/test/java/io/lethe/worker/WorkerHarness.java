@@ -70,6 +70,7 @@ final class WorkerHarness implements AutoCloseable {
         config.put(Keys.STATE_DIR, TestStack.newDirectory("state").toString());
         config.put(DeletionWorker.HTTP_PORT, "0");
         config.put(DeletionWorker.APPLICATION_ID, "worker-" + id);
+        config.put(DeletionWorker.ERASER_GROUP_PREFIX, "worker-" + id + "-eraser-"); // as a second deployment on a shared cluster
         config.put("worker.retry.initial.delay", "PT1S");
         config.put("worker.retry.max.delay", "PT2S");
         config.put("worker.retry.max.attempts", "4");

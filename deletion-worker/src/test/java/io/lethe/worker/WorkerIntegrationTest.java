@@ -76,6 +76,19 @@ class WorkerIntegrationTest {
     }
 
     @Test
+    @Order(0)
+    void shouldConsumeTasksInTheErasersGroupsOfThisDeployment() throws Exception {
+        // Given a worker configured with its own eraser group prefix (set by the harness)
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(env.settings.admin("test-" + env.id))) {
+            // Then each eraser is a member of <prefix><dataType>, not of the default lethe-eraser-<dataType>
+            java.util.Set<String> groups = new java.util.HashSet<>();
+            admin.listConsumerGroups().all().get(30, java.util.concurrent.TimeUnit.SECONDS).forEach(g -> groups.add(g.groupId()));
+            assertThat(groups).contains("worker-" + env.id + "-eraser-conversations", "worker-" + env.id + "-eraser-attachments",
+                    "worker-" + env.id + "-eraser-integration-data", "worker-" + env.id + "-eraser-customer-details");
+        }
+    }
+
+    @Test
     @Order(1)
     void shouldEraseAWholeProfileButKeepItsIdsAndWorkSessions() throws Exception {
         String customer = Seeder.customerId(1);

@@ -145,6 +145,9 @@ final class BenchEnvironment implements AutoCloseable {
         c.put(DeletionWorker.HTTP_PORT, "0");
         c.put(DeletionWorker.APPLICATION_ID, name(scenario) + "-worker");
         c.put(DeletionWorker.INSTANCE_ID, name(scenario));
+        // each scenario's erasers in groups of their own: the previous scenario's static members would
+        // otherwise hold the shared groups' rebalance until their session timed out (~45 s)
+        c.put(DeletionWorker.ERASER_GROUP_PREFIX, name(scenario) + "-eraser-");
         c.put(RetentionScanner.HTTP_HOST, "127.0.0.1");
         c.put(RetentionScanner.HTTP_PORT, "0");
         c.put(RetentionScanner.APPLICATION_ID, name(scenario) + "-scanner");

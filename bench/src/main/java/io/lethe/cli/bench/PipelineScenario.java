@@ -260,7 +260,7 @@ final class PipelineScenario {
         return f;
     }
 
-    private static void awaitWorkerReady(DeletionWorker worker) throws InterruptedException {
+    static void awaitWorkerReady(DeletionWorker worker) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (!worker.isReady()) {
             if (System.nanoTime() > deadline) {

@@ -88,6 +88,7 @@ final class RetentionDrainScenario {
             String token = DevKeys.loadOrCreate(env.dir.resolve("dev-keys"))
                     .mint(tenant, List.of("compliance_admin"), "bench-admin", Duration.ofHours(2));
             ApiClient client = new ApiClient("http://127.0.0.1:" + api.port(), token, Duration.ofSeconds(10));
+            PipelineScenario.awaitWorkerReady(worker);
             publishLastContacts(settings, store, tenant);
             int days = 365;
             env.progress.say("%s: dry run of DELETE_AFTER_DAYS %d until the scanner counts all %,d", NAME, days, d);

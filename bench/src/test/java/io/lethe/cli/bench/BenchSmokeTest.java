@@ -60,8 +60,22 @@ class BenchSmokeTest {
             assertThat(s.get("ceilingFigures").isObject()).isTrue();
             assertThat(s.get("ceiling").asText()).isNotBlank();
         }
-        assertThat(names).containsExactly("ceiling-producer", "api", "ceiling-streams", "fanout", "ceiling-db", "pipeline", "scanner",
-                "ceiling-console-json", "console", "ceiling-recheck", "recheck");
+        assertThat(names).containsExactly("ceiling-producer", "ceiling-api", "api", "ceiling-api-16", "api-16", "ceiling-streams",
+                "fanout", "ceiling-db", "pipeline-kafka", "pipeline", "retention-drain", "scanner", "ceiling-console-json", "console",
+                "ceiling-recheck", "recheck");
+        // the cost of a deletion, per process, and what it takes in Kafka
+        for (JsonNode s : root.get("scenarios")) {
+            if (List.of("pipeline-kafka", "pipeline", "retention-drain").contains(s.get("scenario").asText())) {
+                JsonNode f = s.get("figures");
+                assertThat(f.get("cpuMsCoordinator").asDouble()).as("%s coordinator CPU", s.get("scenario")).isPositive();
+                assertThat(f.get("cpuMsErasers").asDouble()).as("%s erasers CPU", s.get("scenario")).isPositive();
+                // a given cluster and database (as here) are not this machine's processes to measure: -1
+                assertThat(f.get("cpuMsBroker").asDouble()).isEqualTo(-1.0);
+                assertThat(f.get("cpuMsPostgres").asDouble()).isEqualTo(-1.0);
+                assertThat(f.get("recordsPerDeletion").asDouble()).as("%s records", s.get("scenario")).isGreaterThan(20);
+                assertThat(f.get("failed").asInt()).isZero();
+            }
+        }
         assertThat(out.toString()).contains("ceiling-producer", "pipeline", "scanner", "ratio");
     }
 }

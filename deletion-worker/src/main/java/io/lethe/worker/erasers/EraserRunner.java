@@ -55,6 +55,7 @@ public final class EraserRunner implements AutoCloseable {
     private final LetheProducer producer;
     private final WorkerMetrics metrics;
     private final int batchSize;
+    private final String groupId;
     private final String instanceId;
     private final boolean staticMember;
     private final Thread thread;
@@ -66,7 +67,7 @@ public final class EraserRunner implements AutoCloseable {
     private volatile KafkaConsumer<byte[], byte[]> consumer;
 
     public EraserRunner(KafkaSettings settings, String dataType, BatchEraser eraser, LetheProducer producer,
-                        WorkerMetrics metrics, int batchSize, String instanceId, boolean staticMember) {
+                        WorkerMetrics metrics, int batchSize, String groupId, String instanceId, boolean staticMember) {
         this.settings = settings;
         this.topics = settings.topics();
         this.dataType = dataType;
@@ -74,14 +75,14 @@ public final class EraserRunner implements AutoCloseable {
         this.producer = producer;
         this.metrics = metrics;
         this.batchSize = batchSize;
+        this.groupId = groupId;
         this.instanceId = instanceId;
         this.staticMember = staticMember;
         this.thread = new Thread(this::loop, "eraser-" + dataType);
     }
 
-    public static String groupId(String dataType) {
-        return "lethe-eraser-" + dataType;
-    }
+    /** The erasers' consumer groups by default: {@code lethe-eraser-<dataType>} ({@code worker.eraser.group.prefix}). */
+    public static final String DEFAULT_GROUP_PREFIX = "lethe-eraser-";
 
     public void start() {
         thread.start();
@@ -95,7 +96,7 @@ public final class EraserRunner implements AutoCloseable {
     private void loop() {
         Topic<String, ErasureTask> topic = topics.erasureTasks(dataType);
         while (running) {
-            Map<String, Object> props = settings.consumer(groupId(dataType), "eraser-" + dataType + "-" + instanceId);
+            Map<String, Object> props = settings.consumer(groupId, "eraser-" + dataType + "-" + instanceId);
             props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batchSize);
             if (staticMember) {
                 props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "eraser-" + dataType + "-" + instanceId);
