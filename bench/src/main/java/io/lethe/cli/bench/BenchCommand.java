@@ -3,7 +3,6 @@ package io.lethe.cli.bench;
 import ch.qos.logback.classic.Level;
 import io.lethe.cli.CliConfig;
 import io.lethe.localstack.LocalStack;
-import io.lethe.runtime.config.LetheConfig;
 import io.lethe.store.CustomerStore;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -14,7 +14,6 @@ import io.lethe.store.erase.Erasers;
 import io.lethe.store.seed.SeedSummary;
 import io.lethe.store.seed.Seeder;
 import io.lethe.worker.DeletionWorker;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

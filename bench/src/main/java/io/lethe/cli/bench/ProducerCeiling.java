@@ -3,7 +3,6 @@ package io.lethe.cli.bench;
 import io.lethe.runtime.kafka.KafkaSettings;
 import io.lethe.schemas.Topic;
 import io.lethe.schemas.Topics;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,15 +1,13 @@
 package io.lethe.cli.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lethe.api.DeletionApi;
 import io.lethe.api.auth.DevKeys;
 import io.lethe.api.policy.ScannerPreview;
 import io.lethe.cli.http.ApiClient;
-import io.lethe.events.ContactActivity;
+import io.lethe.cli.LastContacts;
 import io.lethe.runtime.config.Keys;
 import io.lethe.runtime.config.LetheConfig;
 import io.lethe.runtime.kafka.KafkaSettings;
-import io.lethe.runtime.kafka.LetheProducer;
 import io.lethe.scanner.RetentionScanner;
 import io.lethe.scanner.ScannerSettings;
 import io.lethe.schemas.Topics;
@@ -19,15 +17,12 @@ import io.lethe.store.erase.Erasers;
 import io.lethe.store.seed.SeedSummary;
 import io.lethe.store.seed.Seeder;
 import io.lethe.worker.DeletionWorker;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code retention-drain}: a tenant of D profiles (20,000 by default) whose last contacts are all
@@ -47,8 +42,6 @@ final class RetentionDrainScenario {
     static final String NAME = "retention-drain";
     static final String SCANNER_INTERVAL = "PT1S";
     static final int SCANNER_MAX_PER_TICK = 500;
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private RetentionDrainScenario() {
     }
@@ -89,22 +82,17 @@ final class RetentionDrainScenario {
                     .mint(tenant, List.of("compliance_admin"), "bench-admin", Duration.ofHours(2));
             ApiClient client = new ApiClient("http://127.0.0.1:" + api.port(), token, Duration.ofSeconds(10));
             PipelineScenario.awaitWorkerReady(worker);
-            publishLastContacts(settings, store, tenant);
+            LastContacts.publishAll(settings, store.dataSource(), tenant, "bench-drain-activity", "bench-last-contact");
             int days = 365;
             env.progress.say("%s: dry run of DELETE_AFTER_DAYS %d until the scanner counts all %,d", NAME, days, d);
-            String policy = "\"mode\":\"DELETE_AFTER_DAYS\",\"days\":" + days;
-            awaitPreview(client, policy, d);
+            client.awaitRetentionPreview(days, d, Duration.ofMinutes(5));
 
             CpuMeter cpu = env.cpuMeter();
             PipelineScenario.Traffic trafficBefore = PipelineScenario.Traffic.of(env, NAME);
             CpuMeter.Sample cpuBefore = cpu.sample();
             double commitsBefore = PipelineScenario.commits(workerRegistry);
             long started = System.nanoTime();
-            HttpResponse<String> r = client.send("PUT", "/v1/retention-policy", "{" + policy + ",\"confirmExpiring\":" + d + "}",
-                    Map.of());
-            if (r.statusCode() != 200) {
-                throw new IllegalStateException("the policy change was refused: " + r.statusCode() + " " + r.body());
-            }
+            client.setRetention(days, d);
             env.progress.say("%s: policy set and confirmed; draining", NAME);
             long emittedAt = -1;
             long lastReport = System.nanoTime();
@@ -149,33 +137,6 @@ final class RetentionDrainScenario {
             scanner.close();
             completions.close();
         }
-    }
-
-    /** Every seeded customer's last contact, as the platform publishes them. */
-    private static void publishLastContacts(KafkaSettings settings, CustomerStore store, String tenant) throws Exception {
-        try (LetheProducer producer = new LetheProducer(settings, "bench-drain-activity")) {
-            List<CompletableFuture<?>> sent = new ArrayList<>();
-            Seeder.forEachLastContact(store.dataSource(), tenant, (customer, at) -> sent.add(producer.send(
-                    settings.topics().customerActivity(), Topics.subjectKey(tenant, customer),
-                    ContactActivity.newBuilder().setTenant(tenant).setCustomerId(customer).setContactId("bench-last-contact")
-                            .setOccurredAt(at).build())));
-            CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
-        }
-    }
-
-    /** Repeats the dry run until the scanner's preview counts {@code expected} profiles. */
-    private static void awaitPreview(ApiClient client, String policy, int expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> dry = client.send("PUT", "/v1/retention-policy?dryRun=true", "{" + policy + "}", Map.of());
-            last = dry.statusCode() + " " + dry.body();
-            if (dry.statusCode() == 200 && JSON.readTree(dry.body()).path("wouldExpire").asLong(-1) == expected) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException("the scanner never counted " + expected + " expiring profiles; last dry run: " + last);
     }
 
     private static double expiries(io.micrometer.core.instrument.MeterRegistry registry) {

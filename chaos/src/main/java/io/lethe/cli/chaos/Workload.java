@@ -2,10 +2,7 @@ package io.lethe.cli.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lethe.events.ContactActivity;
-import io.lethe.runtime.kafka.KafkaSettings;
-import io.lethe.runtime.kafka.LetheProducer;
-import io.lethe.schemas.Topics;
+import io.lethe.cli.LastContacts;
 import io.lethe.store.seed.Seeder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -71,22 +67,8 @@ final class Workload {
 
     /** Publishes every seeded customer's last contact; returns them by customer. */
     Map<String, Instant> publishActivity() {
-        Map<String, Instant> last = new LinkedHashMap<>();
-        KafkaSettings settings = stack.settings();
-        String tenant = ChaosStack.TENANT;
-        try (LetheProducer producer = new LetheProducer(settings, "chaos-activity")) {
-            List<CompletableFuture<?>> sent = new ArrayList<>();
-            Seeder.forEachLastContact(stack.store().dataSource(), tenant, (customer, at) -> {
-                last.put(customer, at);
-                sent.add(producer.send(settings.topics().customerActivity(), Topics.subjectKey(tenant, customer),
-                        ContactActivity.newBuilder().setTenant(tenant).setCustomerId(customer).setContactId("seed-last-contact")
-                                .setOccurredAt(at).build()));
-            });
-            CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return last;
+        return LastContacts.publishAll(stack.settings(), stack.store().dataSource(), ChaosStack.TENANT, "chaos-activity",
+                "seed-last-contact");
     }
 
     /** The smallest whole number of days that expires at most about 5% of the customers (at least one). */
@@ -98,33 +80,15 @@ final class Workload {
         return (int) Math.max(1, Duration.between(boundary, now).toDays());
     }
 
-    /**
-     * Sets the policy as an administrator would: a dry run until the scanner has taken in every
-     * last contact (its count equals the {@code expected} one computed here), then the change
-     * with that count echoed back in {@code confirmExpiring}.
-     */
+    /** Sets the policy as an administrator would: dry runs until the scanner counts {@code expected}, then confirmed. */
     void putPolicy(int days, int expected) {
-        String policy = "\"mode\":\"DELETE_AFTER_DAYS\",\"days\":" + days;
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        String last = "";
-        while (true) {
-            HttpResponse<String> dry = send("PUT", "/v1/retention-policy?dryRun=true", "{" + policy + "}", Map.of());
-            last = dry.statusCode() + " " + dry.body();
-            try {
-                if (dry.statusCode() == 200 && JSON.readTree(dry.body()).path("wouldExpire").asLong(-1) == expected) {
-                    break;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the scanner never counted the " + expected + " expiring profiles; last dry run: " + last);
-            }
-            ServiceProcess.sleep(Duration.ofMillis(500));
-        }
-        HttpResponse<String> r = send("PUT", "/v1/retention-policy", "{" + policy + ",\"confirmExpiring\":" + expected + "}", Map.of());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("retention policy not accepted: " + r.statusCode() + " " + r.body());
+        try {
+            stack.api().setRetentionConfirmed(days, expected, Duration.ofSeconds(120));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -15,6 +15,8 @@ import java.util.Map;
  */
 public final class ApiClient {
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private final HttpClient http;
     private final String base;
     private final String token;
@@ -56,6 +58,49 @@ public final class ApiClient {
         } catch (IOException notYet) {
             return false;
         }
+    }
+
+    /**
+     * Sets a tenant's {@code DELETE_AFTER_DAYS days} policy as an administrator does in the
+     * console: {@link #awaitRetentionPreview}, then {@link #setRetention} with that count confirmed.
+     */
+    public void setRetentionConfirmed(int days, long expected, Duration timeout) throws IOException, InterruptedException {
+        awaitRetentionPreview(days, expected, timeout);
+        setRetention(days, expected);
+    }
+
+    /**
+     * Repeats the dry run of a {@code DELETE_AFTER_DAYS days} policy until the scanners' preview
+     * counts {@code expected} profiles (they may still be taking in last contacts).
+     *
+     * @throws IllegalStateException when it does not within {@code timeout}, with the last answer
+     */
+    public void awaitRetentionPreview(int days, long expected, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            HttpResponse<String> dry = send("PUT", "/v1/retention-policy?dryRun=true", retention(days, null), Map.of());
+            if (dry.statusCode() == 200 && JSON.readTree(dry.body()).path("wouldExpire").asLong(-1) == expected) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the scanners never counted the " + expected + " expiring profiles; last dry run: "
+                        + dry.statusCode() + " " + dry.body());
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /** Sets a {@code DELETE_AFTER_DAYS days} policy, confirming that it expires {@code confirmExpiring} profiles. */
+    public void setRetention(int days, long confirmExpiring) throws IOException, InterruptedException {
+        HttpResponse<String> r = send("PUT", "/v1/retention-policy", retention(days, confirmExpiring), Map.of());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("retention policy not accepted: " + r.statusCode() + " " + r.body());
+        }
+    }
+
+    private static String retention(int days, Long confirmExpiring) {
+        return "{\"mode\":\"DELETE_AFTER_DAYS\",\"days\":" + days
+                + (confirmExpiring == null ? "" : ",\"confirmExpiring\":" + confirmExpiring) + "}";
     }
 
     /** The body of a PROFILE deletion of {@code customerId} (CUSTOMER_REQUEST, GDPR). */

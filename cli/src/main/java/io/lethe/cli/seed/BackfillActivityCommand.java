@@ -3,7 +3,7 @@ package io.lethe.cli.seed;
 import io.lethe.cli.CliConfig;
 import io.lethe.cli.KafkaOptions;
 import io.lethe.cli.StoreOptions;
-import io.lethe.events.ContactActivity;
+import io.lethe.cli.LastContacts;
 import io.lethe.runtime.config.Keys;
 import io.lethe.runtime.config.LetheConfig;
 import io.lethe.runtime.kafka.KafkaSettings;
@@ -79,8 +79,8 @@ public final class BackfillActivityCommand implements Callable<Integer> {
             List<CompletableFuture<?>> chunk = new ArrayList<>();
             String[] last = {after};
             Seeder.forEachLastContact(store.dataSource(), tenant, after, (customer, at) -> {
-                chunk.add(producer.send(topics.customerActivity(), Topics.subjectKey(tenant, customer), ContactActivity.newBuilder()
-                        .setTenant(tenant).setCustomerId(customer).setContactId("backfill").setOccurredAt(at).build()));
+                chunk.add(producer.send(topics.customerActivity(), Topics.subjectKey(tenant, customer),
+                        LastContacts.event(tenant, customer, at, "backfill")));
                 last[0] = customer;
                 if (chunk.size() >= CHUNK) {
                     flush(chunk, cp, last[0]);
