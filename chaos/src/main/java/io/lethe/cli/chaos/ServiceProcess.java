@@ -1,5 +1,6 @@
 package io.lethe.cli.chaos;
 
+import io.lethe.localstack.Processes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -149,15 +150,7 @@ public final class ServiceProcess implements AutoCloseable {
         if (process.isAlive()) {
             signal("CONT"); // a paused process cannot run its shutdown hook
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        Processes.stop(process);
     }
 
     static void sleep(Duration d) {
