@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -34,7 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The state machine of one deletion request (docs/architecture.md, Request status machine). Inputs: requests and
- * erasure results; a wall-clock punctuation re-dispatches tasks whose backoff elapsed.
+ * erasure results; a wall-clock punctuation re-dispatches tasks whose backoff elapsed and times out attempts
+ * past their deadline, in the order the {@link Agenda} (derived from the stored statuses) gives.
  *
  * <p>Rules it keeps: a request id seen before never dispatches again (unless it is a redrive
  * of a FAILED request, which re-runs only the failed tasks); a result counts only for the
@@ -59,10 +59,6 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
     /** How soon a task an eraser refused for a hold is looked at again (by then this instance knows the hold). */
     static final Duration HOLD_RECHECK = Duration.ofSeconds(2);
     private static final String EXPIRED_MARK = "expired:";
-    /** Values in the retry-schedule store: a backoff that ends, or an attempt's deadline (keyed {@code dataType#t#attempt}). */
-    private static final String RETRY = "";
-    private static final String TIMEOUT = "timeout";
-    private static final String TIMEOUT_MARK = "#t#";
     private static final java.util.regex.Pattern ERROR_CODE = java.util.regex.Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
     private static final java.util.regex.Pattern ERASER_ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
@@ -71,7 +67,12 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
     private final WorkerMetrics metrics;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, DeletionStatus> requests;
-    private KeyValueStore<String, String> retries;
+    private final Agenda agenda = new Agenda();
+    /**
+     * The deadline of attempts dispatched by a version that did not record one (statuses written
+     * before {@code TaskState.deadlineAt}): one task timeout from when this task started.
+     */
+    private long adoptedDeadline;
     private KeyValueStore<String, String> held;
     private org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, LegalHold> holds;
     private boolean announcesExpiries;
@@ -87,21 +88,23 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.requests = context.getStateStore(CoordinatorTopology.REQUESTS_STORE);
-        this.retries = context.getStateStore(CoordinatorTopology.RETRY_STORE);
         this.held = context.getStateStore(CoordinatorTopology.HELD_STORE);
         this.holds = context.getStateStore(CoordinatorTopology.HOLDS_STORE);
         // one task announces expired holds, so each HOLD_EXPIRED is written once
         this.announcesExpiries = context.taskId().partition() == 0;
         this.taskName = context.taskId().toString();
+        this.adoptedDeadline = context.currentSystemTimeMs() + retry.taskTimeout().toMillis();
+        agenda.clear();
         try (KeyValueIterator<String, DeletionStatus> all = requests.all()) {
             all.forEachRemaining(kv -> {
                 if (!Statuses.terminal(kv.value.getStatus()) && kv.value.getStatus() != RequestStatus.ON_HOLD) {
                     metrics.opened(taskName, kv.key, kv.value.getRequestedAt(), kv.value.getDueAt());
                 }
+                agenda.set(kv.key, nextDue(kv.value));
             });
         }
         context.schedule(RETRY_SCAN_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> {
-            dispatchDueRetries(now);
+            attendDue(now);
             resumeReleased(now);
         });
     }
@@ -204,6 +207,7 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
             return;
         }
         boolean succeeded = r.getStatus() == TaskStatus.SUCCEEDED && r.getResidual() == 0 && r.getErrorCode() == null;
+        t.setDeadlineAt(null);
         t.setRowsScrubbed(r.getRowsScrubbed());
         t.setRowsDeleted(r.getRowsDeleted());
         t.setBlobsDeleted(r.getBlobsDeleted());
@@ -237,9 +241,8 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
      */
     private void onHeldByEraser(DeletionStatus s, TaskState t, ErasureResult r, long now) {
         t.setAttemptLimit(t.getAttemptLimit() + 1);
-        Instant next = Instant.ofEpochMilli(now).plus(HOLD_RECHECK);
-        t.setNextAttemptAt(next);
-        retries.put(retryKey(next.toEpochMilli(), s.getRequestId(), t.getDataType()), RETRY);
+        t.setDeadlineAt(null);
+        t.setNextAttemptAt(Instant.ofEpochMilli(now).plus(HOLD_RECHECK));
         metrics.taskOutcome(t.getDataType(), "held");
         audit(audit(AuditType.TASK_RESULT, s, actor(r.getEraser()), now).setDataType(t.getDataType()).setAttempt(r.getAttempt())
                 .setTaskStatus(r.getStatus()).setResidual(r.getResidual()).setErrorCode(LEGAL_HOLD).build());
@@ -359,10 +362,9 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
     /** Records a failed attempt: schedules the next one when allowed, else fails the task. Returns the outcome. */
     private String retryOrFail(DeletionStatus s, TaskState t, String code, boolean retryable, long now) {
         t.setErrorCode(code);
+        t.setDeadlineAt(null);
         if (retryable && t.getAttempts() < t.getAttemptLimit()) {
-            Instant next = Instant.ofEpochMilli(now).plus(retry.delayAfter(t.getAttempts()));
-            t.setNextAttemptAt(next);
-            retries.put(retryKey(next.toEpochMilli(), s.getRequestId(), t.getDataType()), RETRY);
+            t.setNextAttemptAt(Instant.ofEpochMilli(now).plus(retry.delayAfter(t.getAttempts())));
             return "retrying";
         }
         t.setStatus(TaskStatus.FAILED);
@@ -459,23 +461,19 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
     private void dispatch(DeletionStatus s, TaskState t, long now) {
         t.setAttempts(t.getAttempts() + 1);
         t.setNextAttemptAt(null);
+        // the deadline of this attempt; it goes when a result (or a newer attempt) comes
+        t.setDeadlineAt(Instant.ofEpochMilli(now).plus(retry.taskTimeout()));
         ErasureTask task = ErasureTask.newBuilder()
                 .setTaskId(s.getRequestId() + "/" + t.getDataType()).setRequestId(s.getRequestId())
                 .setTenant(s.getTenant()).setCustomerId(s.getCustomerId()).setScope(s.getScope()).setItemId(s.getItemId())
                 .setDataType(t.getDataType()).setAttempt(t.getAttempts()).setIssuedAt(Instant.ofEpochMilli(now)).build();
         context.forward(new Record<>(Topics.subjectKey(s.getTenant(), s.getCustomerId()), task, now), CoordinatorTopology.TASKS_SINK);
         audit(audit(AuditType.TASK_DISPATCHED, s, WORKER_ACTOR, now).setDataType(t.getDataType()).setAttempt(t.getAttempts()).build());
-        // the deadline of this attempt; stale once a result (or a newer attempt) has come
-        retries.put(retryKey(now + retry.taskTimeout().toMillis(), s.getRequestId(), t.getDataType() + TIMEOUT_MARK + t.getAttempts()),
-                TIMEOUT);
     }
 
     /** An attempt without a result by its deadline fails as {@code TASK_TIMEOUT}, retryable. */
-    private void onTimeout(DeletionStatus s, TaskState t, int attempt, long now) {
-        if (t.getAttempts() != attempt || t.getNextAttemptAt() != null) {
-            return; // a result came, or a retry is already scheduled or was dispatched since
-        }
-        LOG.warn("no result for {} of request {} attempt {} within {}", t.getDataType(), s.getRequestId(), attempt,
+    private void onTimeout(DeletionStatus s, TaskState t, long now) {
+        LOG.warn("no result for {} of request {} attempt {} within {}", t.getDataType(), s.getRequestId(), t.getAttempts(),
                 retry.taskTimeout());
         String outcome = retryOrFail(s, t, TASK_TIMEOUT, true, now);
         metrics.taskOutcome(t.getDataType(), outcome);
@@ -483,39 +481,80 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
             audit(audit(AuditType.RETRY_SCHEDULED, s, WORKER_ACTOR, now).setDataType(t.getDataType())
                     .setAttempt(t.getAttempts() + 1).setErrorCode(TASK_TIMEOUT).build());
         }
-        settle(s, now);
     }
 
-    private void dispatchDueRetries(long now) {
-        List<KeyValue<String, String>> due = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = retries.range(retryKey(0, "", ""), retryKey(now, "\uffff", ""))) {
-            it.forEachRemaining(due::add);
-        }
-        for (KeyValue<String, String> kv : due) {
-            retries.delete(kv.key);
-            String[] parts = kv.key.split("\\|", 3);
-            boolean timeout = TIMEOUT.equals(kv.value);
-            int mark = parts[2].lastIndexOf(TIMEOUT_MARK);
-            String dataType = timeout && mark > 0 ? parts[2].substring(0, mark) : parts[2];
-            DeletionStatus s = requests.get(parts[1]);
-            TaskState t = s == null ? null : task(s, dataType);
-            if (s == null || Statuses.terminal(s.getStatus()) || t == null || t.getStatus() != TaskStatus.PENDING) {
+    /**
+     * Attends to the requests the agenda says are due: attempts past their deadline time out, and
+     * tasks whose backoff ended are dispatched again (unless a hold came meanwhile).
+     */
+    private void attendDue(long now) {
+        for (String id : agenda.takeDue(now)) {
+            DeletionStatus s = requests.get(id);
+            if (s == null || Statuses.terminal(s.getStatus())) {
                 continue;
             }
-            if (timeout) {
-                onTimeout(s, t, Integer.parseInt(parts[2].substring(mark + TIMEOUT_MARK.length())), now);
-            } else if (t.getNextAttemptAt() != null) {
-                if (!holdIfHeld(s, now)) {
-                    dispatch(s, t, now); // else: dispatched when the request resumes
+            boolean timedOut = false;
+            List<TaskState> retrying = new ArrayList<>();
+            for (TaskState t : s.getTasks()) {
+                if (t.getStatus() != TaskStatus.PENDING) {
+                    continue;
                 }
+                if (inFlight(t) && deadline(t) <= now) {
+                    onTimeout(s, t, now);
+                    timedOut = true;
+                } else if (t.getNextAttemptAt() != null && s.getStatus() != RequestStatus.ON_HOLD
+                        && t.getNextAttemptAt().toEpochMilli() <= now) {
+                    retrying.add(t);
+                }
+            }
+            if (!retrying.isEmpty() && !holdIfHeld(s, now)) {
+                retrying.forEach(t -> dispatch(s, t, now)); // else: dispatched when the request resumes
+            }
+            if (timedOut) {
+                settle(s, now);
+            } else if (!retrying.isEmpty()) {
                 save(s, now);
+            } else {
+                agenda.set(id, nextDue(s)); // nothing was due after all: back on the agenda unchanged
             }
         }
+    }
+
+    /** A dispatched attempt that has neither a result nor a retry scheduled. */
+    private static boolean inFlight(TaskState t) {
+        return t.getAttempts() > 0 && t.getNextAttemptAt() == null;
+    }
+
+    private long deadline(TaskState t) {
+        return t.getDeadlineAt() != null ? t.getDeadlineAt().toEpochMilli() : adoptedDeadline;
+    }
+
+    /**
+     * When the request next needs attention: the earliest deadline of an attempt in flight, or
+     * the earliest end of a backoff (not while ON_HOLD: those tasks go when the request resumes).
+     */
+    private long nextDue(DeletionStatus s) {
+        if (Statuses.terminal(s.getStatus())) {
+            return Agenda.NEVER;
+        }
+        long due = Agenda.NEVER;
+        for (TaskState t : s.getTasks()) {
+            if (t.getStatus() != TaskStatus.PENDING) {
+                continue;
+            }
+            if (inFlight(t)) {
+                due = Math.min(due, deadline(t));
+            } else if (t.getNextAttemptAt() != null && s.getStatus() != RequestStatus.ON_HOLD) {
+                due = Math.min(due, t.getNextAttemptAt().toEpochMilli());
+            }
+        }
+        return due;
     }
 
     private void save(DeletionStatus s, long now) {
         s.setUpdatedAt(Instant.ofEpochMilli(now));
         requests.put(s.getRequestId(), s);
+        agenda.set(s.getRequestId(), nextDue(s));
         context.forward(new Record<>(s.getRequestId(), s, now), CoordinatorTopology.STATUS_SINK);
     }
 
@@ -530,12 +569,6 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
                 .setReason(s.getReason()).setBulkId(s.getBulkId()).setOriginalRequestId(s.getOriginalRequestId())
                 .setRequestStatus(s.getStatus())
                 .setRequestedAt(s.getRequestedAt()).setDueAt(s.getDueAt()).setOccurredAt(Instant.ofEpochMilli(now));
-    }
-
-    /** {@code due|requestId|dataType}, the due time zero-padded to 19 digits so that keys sort by it. */
-    static String retryKey(long dueMillis, String requestId, String dataType) {
-        String due = Long.toString(Math.max(0, dueMillis));
-        return "0".repeat(19 - due.length()) + due + "|" + requestId + "|" + dataType;
     }
 
     private static TaskState task(DeletionStatus s, String dataType) {

@@ -23,7 +23,6 @@ public final class CoordinatorTopology {
 
     public static final String APPLICATION_ID = "lethe-deletion-worker";
     public static final String REQUESTS_STORE = "deletion-requests";
-    public static final String RETRY_STORE = "retry-schedule";
     /** Requests ON_HOLD (and, on partition 0's task, HOLD_EXPIRED already announced), keyed by requestId / {@code expired:holdId}. */
     public static final String HELD_STORE = "held-requests";
     /** Global: every legal hold, keyed by holdId, restored from {@code legal.holds} on every instance. */
@@ -65,8 +64,6 @@ public final class CoordinatorTopology {
         // cached: a request changed several times between two commits writes its changelog once
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REQUESTS_STORE),
                 Serdes.String(), AvroSerde.of(DeletionStatus.class)).withCachingEnabled(), COORDINATOR);
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RETRY_STORE),
-                Serdes.String(), Serdes.String()), COORDINATOR);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HELD_STORE),
                 Serdes.String(), Serdes.String()), COORDINATOR);
         var holds = topics.legalHolds();

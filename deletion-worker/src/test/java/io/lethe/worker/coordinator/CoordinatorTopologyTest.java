@@ -361,6 +361,8 @@ class CoordinatorTopologyTest {
         start(new RetryPolicy(2, Duration.ofSeconds(10), 2.0, Duration.ofMinutes(1), Duration.ofMinutes(5)));
         submit(request("r-silent", Scope.ATTACHMENT, "attachment-1"));
         ErasureTask first = dispatched("attachments").get(0);
+        assertThat(lastStatus().getTasks()).singleElement().extracting(TaskState::getDeadlineAt)
+                .isEqualTo(first.getIssuedAt().plus(Duration.ofMinutes(5)));
 
         // When no result comes for 5 minutes, the attempt counts as failed and is retried after the backoff
         driver.advanceWallClockTime(Duration.ofMinutes(4));
