@@ -60,6 +60,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--replication", defaultValue = "1", description = "replication factor of the run's topics (default: ${DEFAULT-VALUE})")
     short replication;
 
+    @Option(names = "--warm-up", paramLabel = "<deletions>",
+            description = "untimed profile deletions before each pipeline scenario's peak (default: 1,000; quick: 50)")
+    Integer warmUp;
+
     @Option(names = "--only", split = ",", description = "run only these scenarios (their ceilings are run too)")
     List<String> only;
 
@@ -71,6 +75,12 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, Level> before = quietServices();
         Progress progress = new Progress(System.err);
         BenchSizes sizes = quick ? BenchSizes.QUICK : BenchSizes.DEFAULT;
+        if (warmUp != null) {
+            if (warmUp < 1) {
+                throw new IllegalArgumentException("--warm-up must be at least 1 deletion, not " + warmUp);
+            }
+            sizes = sizes.withPipelineWarmup(warmUp);
+        }
         Path dir = Files.createTempDirectory("lethe-bench-");
         LocalStack stack = null;
         try {

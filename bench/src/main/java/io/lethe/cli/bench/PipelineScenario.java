@@ -67,7 +67,7 @@ final class PipelineScenario {
         String name = http ? NAME : KAFKA;
         int k = env.sizes.profiles();
         int half = http ? Math.max(1, k / 2) : 0;
-        int warm = Math.max(1, k / 2);
+        int warm = Math.max(1, env.sizes.pipelineWarmup());
         String tenant = env.name(http ? "pipe" : "pipek");
         env.progress.say("%s: seeding %,d profiles", name, k + half + warm);
         SeedSummary seeded = Seeder.seed(store.dataSource(), new FileBlobStore(env.dir.resolve("blobs")), tenant, k + half + warm,

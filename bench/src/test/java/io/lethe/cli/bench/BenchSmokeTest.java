@@ -45,13 +45,14 @@ class BenchSmokeTest {
         CommandLine cl = new CommandLine(new BenchCommand());
         StringWriter out = new StringWriter();
         cl.setOut(new PrintWriter(out));
-        int exit = cl.execute("--quick", "--json", json.toString(), "--bootstrap", kafka.bootstrapServers(),
+        int exit = cl.execute("--quick", "--warm-up", "40", "--json", json.toString(), "--bootstrap", kafka.bootstrapServers(),
                 "--jdbc", jdbc, "--jdbc-user", db.user(), "--jdbc-password", db.password());
 
         // Then it succeeds, prints the table and writes every scenario with its ceiling and a numeric ratio
         assertThat(exit).isZero();
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         assertThat(root.get("run").get("quick").asBoolean()).isTrue();
+        assertThat(root.get("run").get("sizes").get("pipelineWarmup").asInt()).isEqualTo(40);
         List<String> names = new ArrayList<>();
         for (JsonNode s : root.get("scenarios")) {
             names.add(s.get("scenario").asText());
