@@ -101,9 +101,9 @@ class DeadlineAfterRestartIntegrationTest {
     }
 
     @Test
-    void shouldGiveAnAttemptDispatchedBeforeDeadlinesWereRecordedADeadlineFromTheUpgrade() throws Exception {
+    void shouldTimeOutAnAttemptStoredWithoutADeadlineOneTaskTimeoutAfterItsLastChange() throws Exception {
         try (External external = new External()) {
-            // Given a request stored by a version that kept deadlines elsewhere: the external task in flight, no deadlineAt
+            // Given a request stored a day ago by a version that kept deadlines elsewhere: the external task in flight, no deadlineAt
             String customer = Seeder.customerId(2);
             DeletionRequested r = env.request(Scope.PROFILE, customer, null);
             Instant dispatched = Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MILLIS);
@@ -124,7 +124,8 @@ class DeadlineAfterRestartIntegrationTest {
             // When the upgraded worker restores it (written to the store's changelog while no worker runs)
             restart(() -> writeToRequestStore(legacy));
 
-            // Then the attempt times out one task timeout after the upgrade, is dispatched again, and the request completes
+            // Then the attempt times out (one task timeout after the status's last change has long passed), is dispatched
+            // again, and the request completes
             external.awaitAttempt(r.getRequestId(), 2);
             DeletionStatus done = external.answer(r.getRequestId(), 2);
             assertThat(done.getStatus()).isEqualTo(RequestStatus.COMPLETED);

@@ -56,10 +56,6 @@ final class Agenda {
         return due;
     }
 
-    int size() {
-        return dueOf.size();
-    }
-
     void clear() {
         queue.clear();
         dueOf.clear();

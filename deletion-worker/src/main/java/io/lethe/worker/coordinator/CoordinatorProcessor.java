@@ -68,11 +68,6 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, DeletionStatus> requests;
     private final Agenda agenda = new Agenda();
-    /**
-     * The deadline of attempts dispatched by a version that did not record one (statuses written
-     * before {@code TaskState.deadlineAt}): one task timeout from when this task started.
-     */
-    private long adoptedDeadline;
     private KeyValueStore<String, String> held;
     private org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, LegalHold> holds;
     private boolean announcesExpiries;
@@ -93,7 +88,6 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
         // one task announces expired holds, so each HOLD_EXPIRED is written once
         this.announcesExpiries = context.taskId().partition() == 0;
         this.taskName = context.taskId().toString();
-        this.adoptedDeadline = context.currentSystemTimeMs() + retry.taskTimeout().toMillis();
         agenda.clear();
         try (KeyValueIterator<String, DeletionStatus> all = requests.all()) {
             all.forEachRemaining(kv -> {
@@ -499,7 +493,7 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
                 if (t.getStatus() != TaskStatus.PENDING) {
                     continue;
                 }
-                if (inFlight(t) && deadline(t) <= now) {
+                if (inFlight(t) && deadline(s, t) <= now) {
                     onTimeout(s, t, now);
                     timedOut = true;
                 } else if (t.getNextAttemptAt() != null && s.getStatus() != RequestStatus.ON_HOLD
@@ -525,8 +519,14 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
         return t.getAttempts() > 0 && t.getNextAttemptAt() == null;
     }
 
-    private long deadline(TaskState t) {
-        return t.getDeadlineAt() != null ? t.getDeadlineAt().toEpochMilli() : adoptedDeadline;
+    /**
+     * The attempt's deadline. A status written before {@code TaskState.deadlineAt} existed has none:
+     * its attempt gets one task timeout from the status's last change, which is never earlier than
+     * the deadline it was dispatched with and stays the same however often the task restarts.
+     */
+    private long deadline(DeletionStatus s, TaskState t) {
+        return t.getDeadlineAt() != null ? t.getDeadlineAt().toEpochMilli()
+                : s.getUpdatedAt().toEpochMilli() + retry.taskTimeout().toMillis();
     }
 
     /**
@@ -543,7 +543,7 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
                 continue;
             }
             if (inFlight(t)) {
-                due = Math.min(due, deadline(t));
+                due = Math.min(due, deadline(s, t));
             } else if (t.getNextAttemptAt() != null && s.getStatus() != RequestStatus.ON_HOLD) {
                 due = Math.min(due, t.getNextAttemptAt().toEpochMilli());
             }
