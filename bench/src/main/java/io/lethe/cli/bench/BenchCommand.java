@@ -61,7 +61,8 @@ public final class BenchCommand implements Callable<Integer> {
     short replication;
 
     @Option(names = "--warm-up", paramLabel = "<deletions>",
-            description = "untimed profile deletions before each pipeline scenario's peak (default: 1,000; quick: 50)")
+            description = "untimed profile deletions before each pipeline scenario's peak "
+                    + "(default: 1,000, and 20,000 for pipeline-kafka-jvm; quick: 50)")
     Integer warmUp;
 
     @Option(names = "--only", split = ",", description = "run only these scenarios (their ceilings are run too)")
@@ -126,12 +127,15 @@ public final class BenchCommand implements Callable<Integer> {
                             results.add(FanoutScenario.run(env, streams));
                         }
                     }
-                    if (wanted(PipelineScenario.NAME) || wanted(PipelineScenario.KAFKA) || wanted(RetentionDrainScenario.NAME)
-                            || wanted(DbCeiling.NAME)) {
+                    if (wanted(PipelineScenario.NAME) || wanted(PipelineScenario.KAFKA) || wanted(PipelineScenario.KAFKA_JVM)
+                            || wanted(RetentionDrainScenario.NAME) || wanted(DbCeiling.NAME)) {
                         ScenarioResult database = DbCeiling.run(env, store);
                         results.add(database);
                         if (wanted(PipelineScenario.KAFKA)) {
                             results.add(PipelineScenario.runKafka(env, store, database));
+                        }
+                        if (wanted(PipelineScenario.KAFKA_JVM)) {
+                            results.add(PipelineScenario.runKafkaWorkerJvm(env, store, database));
                         }
                         if (wanted(PipelineScenario.NAME)) {
                             results.add(PipelineScenario.run(env, store, database));

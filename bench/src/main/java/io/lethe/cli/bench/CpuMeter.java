@@ -16,8 +16,9 @@ import java.util.stream.Stream;
  * CPU time by part of the system, so that a scenario can report CPU milliseconds per profile for
  * each process: the parts of this JVM (grouped by thread name: the API, the worker's coordinator,
  * the erasers, the benchmark's own load generator, and the rest of the JVM such as GC and JIT),
- * the Kafka broker (a child process of the local stack) and PostgreSQL (the postmaster in the
- * local stack's data directory and every backend it started).
+ * the Kafka broker (a child process of the local stack), PostgreSQL (the postmaster in the
+ * local stack's data directory and every backend it started), and services run as JVMs of their
+ * own (by their threads: the JIT compiler threads, the GC threads and the rest).
  *
  * <p>Hand-written on purpose: it reads {@code /proc/<pid>/stat} (Linux; utime, stime and the
  * reaped children's cutime and cstime, in clock ticks of 10 ms) and the JVM's
@@ -41,6 +42,7 @@ final class CpuMeter {
     private final long brokerPid;
     private final Path postgresDataDir;
     private final Function<String, String> part;
+    private final Map<String, Long> services;
 
     /**
      * @param brokerPid       the broker's pid, or -1
@@ -48,12 +50,24 @@ final class CpuMeter {
      * @param part            the part of this JVM a thread belongs to, by thread name
      */
     CpuMeter(long brokerPid, Path postgresDataDir, Function<String, String> part) {
+        this(brokerPid, postgresDataDir, part, Map.of());
+    }
+
+    private CpuMeter(long brokerPid, Path postgresDataDir, Function<String, String> part, Map<String, Long> services) {
         this.brokerPid = brokerPid;
         this.postgresDataDir = postgresDataDir;
         this.part = part;
+        this.services = services;
         if (threads.isThreadCpuTimeSupported() && !threads.isThreadCpuTimeEnabled()) {
             threads.setThreadCpuTimeEnabled(true);
         }
+    }
+
+    /** This meter, also measuring the JVM of a service with {@code pid}, as {@code name}, {@code nameJit} and {@code nameGc}. */
+    CpuMeter withService(String name, long pid) {
+        Map<String, Long> all = new LinkedHashMap<>(services);
+        all.put(name, pid);
+        return new CpuMeter(brokerPid, postgresDataDir, part, all);
     }
 
     Sample sample() {
@@ -69,16 +83,35 @@ final class CpuMeter {
             }
         }
         // the JVM's own native threads (not visible to ThreadMXBean), from /proc/self/task by thread name
+        long[] own = jvmThreads(Path.of("/proc/self/task"));
+        Map<String, Long> p = new LinkedHashMap<>();
+        p.put("jvm", jvm);
+        p.put("jvmJit", own[0]);
+        p.put("jvmGc", own[1]);
+        p.put("broker", brokerPid > 0 ? processTreeNanos(List.of(brokerPid)) : -1);
+        p.put("postgres", postgresPid() > 0 ? processTreeNanos(postgresFamily(postgresPid())) : -1);
+        services.forEach((name, pid) -> {
+            long total = processTreeNanos(List.of(pid));
+            long[] t = jvmThreads(Path.of("/proc", Long.toString(pid), "task"));
+            p.put(name, total < 0 ? -1 : total - t[0] - t[1]);
+            p.put(name + "Jit", total < 0 ? -1 : t[0]);
+            p.put(name + "Gc", total < 0 ? -1 : t[1]);
+        });
+        return new Sample(byThread, p);
+    }
+
+    /** CPU nanoseconds of a JVM's JIT compiler threads and GC threads, from its {@code /proc/<pid>/task} by thread name. */
+    private static long[] jvmThreads(Path taskDir) {
         long jit = 0;
         long gc = 0;
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+        try (Stream<Path> tasks = Files.list(taskDir)) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 String comm = Files.readString(task.resolve("comm")).strip();
                 boolean isJit = comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler");
                 boolean isGc = comm.startsWith("GC Thread") || comm.startsWith("G1 ") || comm.equals("VM Thread");
                 if (isJit || isGc) {
-                    String[] f = stat(Long.parseLong(task.getFileName().toString()));
-                    long t = f == null ? 0 : (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS;
+                    String[] f = fields(Files.readString(task.resolve("stat")));
+                    long t = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS;
                     if (isJit) {
                         jit += t;
                     } else {
@@ -87,15 +120,9 @@ final class CpuMeter {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            // not Linux: JIT and GC stay in jvmOther
+            // not Linux, or a thread that ended meanwhile: what is not read stays in the rest
         }
-        Map<String, Long> p = new LinkedHashMap<>();
-        p.put("jvm", jvm);
-        p.put("jvmJit", jit);
-        p.put("jvmGc", gc);
-        p.put("broker", brokerPid > 0 ? processTreeNanos(List.of(brokerPid)) : -1);
-        p.put("postgres", postgresPid() > 0 ? processTreeNanos(postgresFamily(postgresPid())) : -1);
-        return new Sample(byThread, p);
+        return new long[] {jit, gc};
     }
 
     /**
@@ -118,7 +145,10 @@ final class CpuMeter {
         nanos.put("jvmOther", after.processes().get("jvm") - before.processes().get("jvm") - attributed - jit - gc);
         Map<String, Double> out = new LinkedHashMap<>();
         nanos.forEach((k, v) -> out.put(k, v / 1e6 / units));
-        for (String process : List.of("broker", "postgres")) {
+        for (String process : after.processes().keySet()) {
+            if (process.equals("jvm") || process.equals("jvmJit") || process.equals("jvmGc")) {
+                continue;
+            }
             long b = before.processes().get(process);
             long a = after.processes().get(process);
             out.put(process, a < 0 || b < 0 ? -1 : (a - b) / 1e6 / units);
@@ -171,12 +201,15 @@ final class CpuMeter {
         return f == null ? -1 : Long.parseLong(f[1]);
     }
 
+    private static String[] fields(String stat) {
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    }
+
     /** Fields of /proc/pid/stat (or of a thread of this process) after the command name (field 3, the state, is index 0). */
     private static String[] stat(long pid) {
         try {
             Path own = Path.of("/proc/self/task", Long.toString(pid), "stat");
-            String s = Files.readString(Files.exists(own) ? own : Path.of("/proc", Long.toString(pid), "stat"));
-            return s.substring(s.lastIndexOf(')') + 2).split(" ");
+            return fields(Files.readString(Files.exists(own) ? own : Path.of("/proc", Long.toString(pid), "stat")));
         } catch (IOException | RuntimeException e) {
             return null;
         }

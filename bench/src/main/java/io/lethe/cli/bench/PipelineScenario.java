@@ -3,6 +3,7 @@ package io.lethe.cli.bench;
 import io.lethe.api.DeletionApi;
 import io.lethe.events.DeletionStatus;
 import io.lethe.events.RequestStatus;
+import io.lethe.localstack.ServiceProcess;
 import io.lethe.runtime.config.LetheConfig;
 import io.lethe.runtime.kafka.KafkaSettings;
 import io.lethe.runtime.kafka.LetheProducer;
@@ -14,6 +15,7 @@ import io.lethe.store.erase.Erasers;
 import io.lethe.store.seed.SeedSummary;
 import io.lethe.store.seed.Seeder;
 import io.lethe.worker.DeletionWorker;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,17 +43,37 @@ import org.apache.kafka.common.TopicPartition;
  * from the first POST to the last completion. Latency: then K/2 other profiles at half that
  * rate on a fixed schedule (open loop, so a slow answer does not slow the arrivals), each timed
  * from its 202 to its COMPLETED status.
+ *
+ * <p>{@code pipeline-kafka} is the peak without the API, requests published straight to
+ * Kafka; {@code pipeline-kafka-jvm} is that again with the worker in a JVM of its own, as it is
+ * deployed, instead of inside the benchmark's JVM (with the load generator, the readers and the
+ * other services' code): its CPU is read from {@code /proc}, split into the worker's JIT
+ * compiler threads, GC threads and the rest.
  */
 final class PipelineScenario {
 
     static final String NAME = "pipeline";
     static final String KAFKA = "pipeline-kafka";
+    static final String KAFKA_JVM = "pipeline-kafka-jvm";
+    /** The worker's JVM in {@value #KAFKA_JVM}: the JVM's own choices (G1, tiered compilation), the heap capped. */
+    static final List<String> WORKER_JVM = List.of("-Xmx2g");
+
+    /** How requests arrive, and where the worker runs. */
+    private enum Mode {
+        HTTP(NAME), KAFKA(PipelineScenario.KAFKA), KAFKA_WORKER_JVM(KAFKA_JVM);
+
+        final String scenario;
+
+        Mode(String scenario) {
+            this.scenario = scenario;
+        }
+    }
 
     private PipelineScenario() {
     }
 
     static ScenarioResult run(BenchEnvironment env, CustomerStore store, ScenarioResult ceiling) throws Exception {
-        return run(env, store, ceiling, true);
+        return run(env, store, ceiling, Mode.HTTP);
     }
 
     /**
@@ -59,44 +81,58 @@ final class PipelineScenario {
      * {@code deletion.requests} as the platform's other services do (no API, no HTTP), until COMPLETED.
      */
     static ScenarioResult runKafka(BenchEnvironment env, CustomerStore store, ScenarioResult ceiling) throws Exception {
-        return run(env, store, ceiling, false);
+        return run(env, store, ceiling, Mode.KAFKA);
     }
 
-    private static ScenarioResult run(BenchEnvironment env, CustomerStore store, ScenarioResult ceiling, boolean http)
+    /** {@code pipeline-kafka-jvm}: {@code pipeline-kafka} with the worker in a JVM of its own. */
+    static ScenarioResult runKafkaWorkerJvm(BenchEnvironment env, CustomerStore store, ScenarioResult ceiling) throws Exception {
+        return run(env, store, ceiling, Mode.KAFKA_WORKER_JVM);
+    }
+
+    private static ScenarioResult run(BenchEnvironment env, CustomerStore store, ScenarioResult ceiling, Mode mode)
             throws Exception {
-        String name = http ? NAME : KAFKA;
+        boolean http = mode == Mode.HTTP;
+        boolean ownJvm = mode == Mode.KAFKA_WORKER_JVM;
+        String name = mode.scenario;
         int k = env.sizes.profiles();
         int half = http ? Math.max(1, k / 2) : 0;
-        int warm = Math.max(1, env.sizes.pipelineWarmup());
-        String tenant = env.name(http ? "pipe" : "pipek");
+        int warm = Math.max(1, ownJvm ? env.sizes.workerJvmWarmup() : env.sizes.pipelineWarmup());
+        String tenant = env.name(http ? "pipe" : ownJvm ? "pipej" : "pipek");
         env.progress.say("%s: seeding %,d profiles", name, k + half + warm);
         SeedSummary seeded = Seeder.seed(store.dataSource(), new FileBlobStore(env.dir.resolve("blobs")), tenant, k + half + warm,
                 2L, Instant.now());
         BenchEnvironment.analyze(store);
         env.progress.say("%s: seeded %,d rows in %.1f s", name, seeded.rows(), seeded.elapsed().toMillis() / 1000.0);
 
-        LetheConfig config = env.config(name, Map.of(DeletionApi.RATE_LIMIT, "1000000", DeletionWorker.MIGRATE, "false"));
+        int workerPort = ownJvm ? freePort() : 0;
+        LetheConfig config = env.config(name, Map.of(DeletionApi.RATE_LIMIT, "1000000", DeletionWorker.MIGRATE, "false",
+                DeletionWorker.HTTP_PORT, Integer.toString(workerPort)));
         KafkaSettings settings = new KafkaSettings(config);
         Topics topics = settings.topics();
         env.createTopics(topics.all(Erasers.builtIn().keySet()), env.partitions);
         Completions completions = new Completions(settings, topics.deletionStatus());
         io.micrometer.prometheusmetrics.PrometheusMeterRegistry workerRegistry =
                 io.lethe.runtime.http.Metrics.newRegistry("deletion-worker");
-        DeletionWorker worker = DeletionWorker.start(config, workerRegistry);
+        ServiceProcess workerJvm = ownJvm ? workerProcess(env, name, config, workerPort) : null;
+        DeletionWorker worker = ownJvm ? null : DeletionWorker.start(config, workerRegistry);
         DeletionApi api = http ? DeletionApi.start(config) : null;
         try (LetheProducer producer = http ? null : new LetheProducer(settings, "bench-" + env.runId + "-platform")) {
             ApiClients clients = http ? new ApiClients(api, env.dir.resolve("dev-keys"), tenant, env.sizes.pipelineClients()) : null;
             if (clients != null) {
                 clients.awaitReady(Duration.ofSeconds(60));
             }
-            awaitWorkerReady(worker);
+            if (ownJvm) {
+                workerJvm.awaitReady(Duration.ofSeconds(120));
+            } else {
+                awaitWorkerReady(worker);
+            }
             // warm-up: the services' code compiled and their connections open before anything is timed,
             // as a long-running deployment is (cold, the JIT alone cost ~1.5 ms of CPU per profile)
             env.progress.say("%s: warm-up, %,d profile deletions", name, warm);
             List<String> warmIds = http ? closedLoop(clients, k + half + 1, warm) : publish(producer, topics, tenant, k + half + 1, warm);
             completions.await(warmIds, Duration.ofMinutes(15), env, name + " warm-up");
 
-            CpuMeter cpu = env.cpuMeter();
+            CpuMeter cpu = ownJvm ? env.cpuMeter().withService("worker", workerJvm.pid()) : env.cpuMeter();
             Traffic trafficBefore = Traffic.of(env, name);
             Map<String, double[]> erasersBefore = eraserTotals(workerRegistry);
             double commitsBefore = commits(workerRegistry);
@@ -113,9 +149,11 @@ final class PipelineScenario {
             double seconds = (lastDone - started) / 1e9;
             double peak = k / seconds;
             env.progress.say("%s: peak %,.1f profiles/s", name, peak);
-            Map<String, Number> erasers = eraserFigures(workerRegistry, erasersBefore, seconds, env, name);
+            // a worker in its own JVM has its meters there; its batches and commits are not read here
+            Map<String, Number> erasers = ownJvm ? Map.of() : eraserFigures(workerRegistry, erasersBefore, seconds, env, name);
             Map<String, Number> cost = cost(env, name, CpuMeter.msPer(cpuBefore, cpuAfter, k), k,
-                    commits(workerRegistry) - commitsBefore, trafficBefore);
+                    ownJvm ? -1 : commits(workerRegistry) - commitsBefore, trafficBefore,
+                    ownJvm ? part -> part.startsWith("worker") || part.equals("broker") : PipelineScenario::lethePartInProcess);
 
             Map<String, Number> f = new LinkedHashMap<>();
             f.put("profilesPerSecond", ProducerCeiling.round(peak));
@@ -125,6 +163,10 @@ final class PipelineScenario {
             f.put(http ? "acceptSeconds" : "publishSeconds", ProducerCeiling.round(acceptSeconds));
             f.putAll(erasers);
             f.putAll(cost);
+            if (ownJvm) {
+                return new ScenarioResult(KAFKA_JVM, "profilesPerSecond", "profiles/s", f, ceiling.name(),
+                        "diagnostic: pipeline-kafka with the worker in its own JVM");
+            }
             if (!http) {
                 return new ScenarioResult(KAFKA, "profilesPerSecond", "profiles/s", f, ceiling.name(), ">= 0.70 of ceiling-db");
             }
@@ -144,9 +186,36 @@ final class PipelineScenario {
             if (api != null) {
                 api.close();
             }
-            worker.close();
+            if (worker != null) {
+                worker.close();
+            }
+            if (workerJvm != null) {
+                workerJvm.close();
+            }
             completions.close();
         }
+    }
+
+    /** The worker as it is deployed: a JVM of its own, configured by {@code LETHE_*} variables only. */
+    private static ServiceProcess workerProcess(BenchEnvironment env, String name, LetheConfig config, int port) {
+        Map<String, String> vars = new LinkedHashMap<>();
+        config.asMap().forEach((k, v) -> vars.put(LetheConfig.envName(k), v));
+        Path log = env.dir.resolve(name + "-worker.log");
+        env.progress.say("%s: worker in its own JVM (%s), log %s", name, String.join(" ", WORKER_JVM), log);
+        return new ServiceProcess(name + "-worker", DeletionWorker.class.getName(), WORKER_JVM, vars, log, port).start();
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** In the benchmark's JVM, what is Lethe's: everything but PostgreSQL, the load generator and the ceiling's lanes. */
+    private static boolean lethePartInProcess(String part) {
+        return !part.equals("postgres") && !part.equals("loadGenerator") && !part.equals("dbClient");
     }
 
     /** Publishes PROFILE requests of {@code count} customers from {@code first} as a platform service would; their ids once acknowledged. */
@@ -185,13 +254,21 @@ final class PipelineScenario {
 
     static Map<String, Number> cost(BenchEnvironment env, String name, Map<String, Double> cpuMs, int k, double commits,
                                     Traffic before) {
+        return cost(env, name, cpuMs, k, commits, before, PipelineScenario::lethePartInProcess);
+    }
+
+    /**
+     * @param commits   the worker's commits during the peak, or -1 when not read
+     * @param isLethe   which CPU parts are Lethe's (summed into {@code cpuMsPipeline})
+     */
+    static Map<String, Number> cost(BenchEnvironment env, String name, Map<String, Double> cpuMs, int k, double commits,
+                                    Traffic before, java.util.function.Predicate<String> isLethe) {
         Map<String, Number> f = new LinkedHashMap<>();
         double lethe = 0;
         for (var e : cpuMs.entrySet()) {
             String part = Character.toUpperCase(e.getKey().charAt(0)) + e.getKey().substring(1);
             f.put("cpuMs" + part, ProducerCeiling.round(e.getValue()));
-            if (e.getValue() > 0 && !e.getKey().equals("postgres") && !e.getKey().equals("loadGenerator")
-                    && !e.getKey().equals("dbClient")) {
+            if (e.getValue() > 0 && isLethe.test(e.getKey())) {
                 lethe += e.getValue();
             }
         }
@@ -201,12 +278,12 @@ final class PipelineScenario {
         long offsets = after.offsets() - before.offsets();
         f.put("recordsPerDeletion", ProducerCeiling.round((double) records / k));
         f.put("markersPerDeletion", ProducerCeiling.round((double) (offsets - records) / k));
-        f.put("transactionsPerDeletion", ProducerCeiling.round(commits / k));
+        f.put("transactionsPerDeletion", commits < 0 ? -1 : ProducerCeiling.round(commits / k));
         env.progress.say("%s: per profile: CPU %s ms (pipeline, all but PostgreSQL and the load generator: %.2f ms); "
-                        + "%.1f records, %.1f transaction markers, %.2f transactions", name,
+                        + "%.1f records, %.1f transaction markers, %.2f transactions (-1: not read)", name,
                 cpuMs.entrySet().stream().map(e -> e.getKey() + " " + String.format("%.2f", e.getValue()))
                         .collect(java.util.stream.Collectors.joining(", ")),
-                lethe, (double) records / k, (double) (offsets - records) / k, commits / k);
+                lethe, (double) records / k, (double) (offsets - records) / k, commits < 0 ? -1 : commits / k);
         return f;
     }
 

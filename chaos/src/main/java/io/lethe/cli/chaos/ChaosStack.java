@@ -4,6 +4,7 @@ import io.lethe.api.auth.DevKeys;
 import io.lethe.cli.http.ApiClient;
 import io.lethe.localstack.KafkaBroker;
 import io.lethe.localstack.Postgres;
+import io.lethe.localstack.ServiceProcess;
 import io.lethe.runtime.config.Keys;
 import io.lethe.runtime.config.LetheConfig;
 import io.lethe.runtime.kafka.KafkaSettings;

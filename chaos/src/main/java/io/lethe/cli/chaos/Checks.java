@@ -9,6 +9,7 @@ import io.lethe.events.DeletionStatus;
 import io.lethe.events.Reason;
 import io.lethe.events.RequestStatus;
 import io.lethe.events.TaskState;
+import io.lethe.localstack.ServiceProcess;
 import io.lethe.runtime.kafka.KafkaSettings;
 import io.lethe.runtime.kafka.TopicReader;
 import io.lethe.schemas.Statuses;

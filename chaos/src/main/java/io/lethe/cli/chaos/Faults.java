@@ -1,5 +1,6 @@
 package io.lethe.cli.chaos;
 
+import io.lethe.localstack.ServiceProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -3,6 +3,7 @@ package io.lethe.cli.chaos;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lethe.cli.LastContacts;
+import io.lethe.localstack.ServiceProcess;
 import io.lethe.store.seed.Seeder;
 import java.io.IOException;
 import java.io.UncheckedIOException;

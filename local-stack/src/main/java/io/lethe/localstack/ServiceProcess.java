@@ -1,6 +1,5 @@
-package io.lethe.cli.chaos;
+package io.lethe.localstack;
 
-import io.lethe.localstack.Processes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -19,22 +18,33 @@ import java.util.concurrent.TimeUnit;
  * One Lethe service as a child JVM ({@code java -cp <this JVM's class path> <main>}), configured
  * only by {@code LETHE_*} environment variables, so faults are real: {@link #kill9()} is
  * SIGKILL, {@link #pause()} / {@link #resume()} are SIGSTOP / SIGCONT. Output is appended to a
- * log file per instance. Not a supervisor: nothing restarts a process unless asked.
+ * log file per instance. Not a supervisor: nothing restarts a process unless asked. Used by the
+ * fault harness, by tests that restart services, and by the benchmark to run a service in a JVM
+ * of its own as it is deployed.
  */
 public final class ServiceProcess implements AutoCloseable {
+
+    /** A small JVM (serial GC, C1 only), for running several services at once on a small machine. */
+    public static final List<String> SMALL_JVM = List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final String mainClass;
+    private final List<String> jvmOptions;
     private final Map<String, String> env;
     private final Path log;
     private final int httpPort;
     private Process process;
 
     public ServiceProcess(String name, String mainClass, Map<String, String> env, Path log, int httpPort) {
+        this(name, mainClass, SMALL_JVM, env, log, httpPort);
+    }
+
+    public ServiceProcess(String name, String mainClass, List<String> jvmOptions, Map<String, String> env, Path log, int httpPort) {
         this.name = name;
         this.mainClass = mainClass;
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.env = Map.copyOf(env);
         this.log = log;
         this.httpPort = httpPort;
@@ -59,10 +69,7 @@ public final class ServiceProcess implements AutoCloseable {
     public synchronized ServiceProcess start() {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xms64m");
-        cmd.add("-Xmx384m");
-        cmd.add("-XX:+UseSerialGC");
-        cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(mainClass);
@@ -153,7 +160,7 @@ public final class ServiceProcess implements AutoCloseable {
         Processes.stop(process);
     }
 
-    static void sleep(Duration d) {
+    public static void sleep(Duration d) {
         try {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {
