@@ -128,7 +128,7 @@ public final class BenchCommand implements Callable<Integer> {
                         }
                     }
                     if (wanted(PipelineScenario.NAME) || wanted(PipelineScenario.KAFKA) || wanted(PipelineScenario.KAFKA_JVM)
-                            || wanted(RetentionDrainScenario.NAME) || wanted(DbCeiling.NAME)) {
+                            || wanted(PipelineScenario.JVM) || wanted(RetentionDrainScenario.NAME) || wanted(DbCeiling.NAME)) {
                         ScenarioResult database = DbCeiling.run(env, store);
                         results.add(database);
                         if (wanted(PipelineScenario.KAFKA)) {
@@ -139,6 +139,9 @@ public final class BenchCommand implements Callable<Integer> {
                         }
                         if (wanted(PipelineScenario.NAME)) {
                             results.add(PipelineScenario.run(env, store, database));
+                        }
+                        if (wanted(PipelineScenario.JVM)) {
+                            results.add(PipelineScenario.runServiceJvms(env, store, database));
                         }
                         if (wanted(RetentionDrainScenario.NAME)) {
                             results.add(RetentionDrainScenario.run(env, store, database));

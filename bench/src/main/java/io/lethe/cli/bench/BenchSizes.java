@@ -19,8 +19,8 @@ import java.util.Map;
  * @param drainProfiles     profiles of the tenant a newly set retention policy expires at once
  * @param pipelineWarmup    untimed profile deletions before each pipeline scenario's peak (code compiled,
  *                          connections open); the timed figures are of a service that has run that long
- * @param workerJvmWarmup   the same for {@code pipeline-kafka-jvm}, whose worker starts cold in a JVM of its
- *                          own: long enough for its JIT compiler to have caught up, as in a worker that has
+ * @param workerJvmWarmup   the same for {@code pipeline-kafka-jvm} and {@code pipeline-jvm}, whose services
+ *                          start cold in JVMs of their own: long enough for its JIT compiler to have caught up, as in a worker that has
  *                          been running (measured: 1,000 leave it compiling through the peak)
  */
 public record BenchSizes(int producerRecords, int apiRequests, int apiWarmup, int apiClients, int streamsRecords,

@@ -45,9 +45,10 @@ import org.apache.kafka.common.TopicPartition;
  * from its 202 to its COMPLETED status.
  *
  * <p>{@code pipeline-kafka} is the peak without the API, requests published straight to
- * Kafka; {@code pipeline-kafka-jvm} is that again with the worker in a JVM of its own, as it is
+ * Kafka. {@code pipeline-kafka-jvm} and {@code pipeline-jvm} are {@code pipeline-kafka} and
+ * {@code pipeline} again with the worker (and the API) in JVMs of their own, as they are
  * deployed, instead of inside the benchmark's JVM (with the load generator, the readers and the
- * other services' code): its CPU is read from {@code /proc}, split into the worker's JIT
+ * other services' code): their CPU is read from {@code /proc}, split into each JVM's JIT
  * compiler threads, GC threads and the rest.
  */
 final class PipelineScenario {
@@ -55,12 +56,13 @@ final class PipelineScenario {
     static final String NAME = "pipeline";
     static final String KAFKA = "pipeline-kafka";
     static final String KAFKA_JVM = "pipeline-kafka-jvm";
-    /** The worker's JVM in {@value #KAFKA_JVM}: the JVM's own choices (G1, tiered compilation), the heap capped. */
-    static final List<String> WORKER_JVM = List.of("-Xmx2g");
+    static final String JVM = "pipeline-jvm";
+    /** The services' JVMs in the {@code -jvm} rows: the JVM's own choices (G1, tiered compilation), the heap capped. */
+    static final List<String> SERVICE_JVM = List.of("-Xmx2g");
 
     /** How requests arrive, and where the worker runs. */
     private enum Mode {
-        HTTP(NAME), KAFKA(PipelineScenario.KAFKA), KAFKA_WORKER_JVM(KAFKA_JVM);
+        HTTP(NAME), KAFKA(PipelineScenario.KAFKA), KAFKA_WORKER_JVM(KAFKA_JVM), HTTP_SERVICE_JVMS(JVM);
 
         final String scenario;
 
@@ -84,6 +86,11 @@ final class PipelineScenario {
         return run(env, store, ceiling, Mode.KAFKA);
     }
 
+    /** {@code pipeline-jvm}: {@code pipeline} with the API and the worker in JVMs of their own. */
+    static ScenarioResult runServiceJvms(BenchEnvironment env, CustomerStore store, ScenarioResult ceiling) throws Exception {
+        return run(env, store, ceiling, Mode.HTTP_SERVICE_JVMS);
+    }
+
     /** {@code pipeline-kafka-jvm}: {@code pipeline-kafka} with the worker in a JVM of its own. */
     static ScenarioResult runKafkaWorkerJvm(BenchEnvironment env, CustomerStore store, ScenarioResult ceiling) throws Exception {
         return run(env, store, ceiling, Mode.KAFKA_WORKER_JVM);
@@ -91,13 +98,13 @@ final class PipelineScenario {
 
     private static ScenarioResult run(BenchEnvironment env, CustomerStore store, ScenarioResult ceiling, Mode mode)
             throws Exception {
-        boolean http = mode == Mode.HTTP;
-        boolean ownJvm = mode == Mode.KAFKA_WORKER_JVM;
+        boolean http = mode == Mode.HTTP || mode == Mode.HTTP_SERVICE_JVMS;
+        boolean ownJvm = mode == Mode.KAFKA_WORKER_JVM || mode == Mode.HTTP_SERVICE_JVMS;
         String name = mode.scenario;
         int k = env.sizes.profiles();
         int half = http ? Math.max(1, k / 2) : 0;
         int warm = Math.max(1, ownJvm ? env.sizes.workerJvmWarmup() : env.sizes.pipelineWarmup());
-        String tenant = env.name(http ? "pipe" : ownJvm ? "pipej" : "pipek");
+        String tenant = env.name(http ? (ownJvm ? "pipehj" : "pipe") : ownJvm ? "pipej" : "pipek");
         env.progress.say("%s: seeding %,d profiles", name, k + half + warm);
         SeedSummary seeded = Seeder.seed(store.dataSource(), new FileBlobStore(env.dir.resolve("blobs")), tenant, k + half + warm,
                 2L, Instant.now());
@@ -105,19 +112,29 @@ final class PipelineScenario {
         env.progress.say("%s: seeded %,d rows in %.1f s", name, seeded.rows(), seeded.elapsed().toMillis() / 1000.0);
 
         int workerPort = ownJvm ? freePort() : 0;
+        int apiPort = http && ownJvm ? freePort() : 0;
         LetheConfig config = env.config(name, Map.of(DeletionApi.RATE_LIMIT, "1000000", DeletionWorker.MIGRATE, "false",
-                DeletionWorker.HTTP_PORT, Integer.toString(workerPort)));
+                DeletionWorker.HTTP_PORT, Integer.toString(workerPort), DeletionApi.PORT, Integer.toString(apiPort)));
         KafkaSettings settings = new KafkaSettings(config);
         Topics topics = settings.topics();
         env.createTopics(topics.all(Erasers.builtIn().keySet()), env.partitions);
         Completions completions = new Completions(settings, topics.deletionStatus());
         io.micrometer.prometheusmetrics.PrometheusMeterRegistry workerRegistry =
                 io.lethe.runtime.http.Metrics.newRegistry("deletion-worker");
-        ServiceProcess workerJvm = ownJvm ? workerProcess(env, name, config, workerPort) : null;
+        ServiceProcess workerJvm = ownJvm
+                ? serviceProcess(env, name + "-worker", DeletionWorker.class.getName(), config, workerPort, Map.of()) : null;
+        // the deployed API refuses the dev signing keys unless told this is not production
+        ServiceProcess apiJvm = http && ownJvm
+                ? serviceProcess(env, name + "-api", io.lethe.api.Main.class.getName(), config, apiPort, Map.of("LETHE_AUTH_DEV_MODE", "true"))
+                : null;
         DeletionWorker worker = ownJvm ? null : DeletionWorker.start(config, workerRegistry);
-        DeletionApi api = http ? DeletionApi.start(config) : null;
+        DeletionApi api = http && !ownJvm ? DeletionApi.start(config) : null;
         try (LetheProducer producer = http ? null : new LetheProducer(settings, "bench-" + env.runId + "-platform")) {
-            ApiClients clients = http ? new ApiClients(api, env.dir.resolve("dev-keys"), tenant, env.sizes.pipelineClients()) : null;
+            if (apiJvm != null) {
+                apiJvm.awaitReady(Duration.ofSeconds(120)); // its dev keys exist once it is ready
+            }
+            ApiClients clients = http ? new ApiClients(apiJvm != null ? apiPort : api.port(), env.dir.resolve("dev-keys"), tenant,
+                    env.sizes.pipelineClients()) : null;
             if (clients != null) {
                 clients.awaitReady(Duration.ofSeconds(60));
             }
@@ -133,6 +150,9 @@ final class PipelineScenario {
             completions.await(warmIds, Duration.ofMinutes(15), env, name + " warm-up");
 
             CpuMeter cpu = ownJvm ? env.cpuMeter().withService("worker", workerJvm.pid()) : env.cpuMeter();
+            if (apiJvm != null) {
+                cpu = cpu.withService("apiService", apiJvm.pid());
+            }
             Traffic trafficBefore = Traffic.of(env, name);
             Map<String, double[]> erasersBefore = eraserTotals(workerRegistry);
             double commitsBefore = commits(workerRegistry);
@@ -153,7 +173,8 @@ final class PipelineScenario {
             Map<String, Number> erasers = ownJvm ? Map.of() : eraserFigures(workerRegistry, erasersBefore, seconds, env, name);
             Map<String, Number> cost = cost(env, name, CpuMeter.msPer(cpuBefore, cpuAfter, k), k,
                     ownJvm ? -1 : commits(workerRegistry) - commitsBefore, trafficBefore,
-                    ownJvm ? part -> part.startsWith("worker") || part.equals("broker") : PipelineScenario::lethePartInProcess);
+                    ownJvm ? part -> part.startsWith("worker") || part.startsWith("apiService") || part.equals("broker")
+                            : PipelineScenario::lethePartInProcess);
 
             Map<String, Number> f = new LinkedHashMap<>();
             f.put("profilesPerSecond", ProducerCeiling.round(peak));
@@ -163,7 +184,7 @@ final class PipelineScenario {
             f.put(http ? "acceptSeconds" : "publishSeconds", ProducerCeiling.round(acceptSeconds));
             f.putAll(erasers);
             f.putAll(cost);
-            if (ownJvm) {
+            if (mode == Mode.KAFKA_WORKER_JVM) {
                 return new ScenarioResult(KAFKA_JVM, "profilesPerSecond", "profiles/s", f, ceiling.name(),
                         "diagnostic: pipeline-kafka with the worker in its own JVM");
             }
@@ -180,6 +201,10 @@ final class PipelineScenario {
             f.put("maxMs", ProducerCeiling.round(latencies.maxMillis()));
             env.progress.say("%s: accept -> completed p50 %.0f ms, p99 %.0f ms at %.1f/s", name,
                     latencies.percentileMillis(50), latencies.percentileMillis(99), rate);
+            if (ownJvm) {
+                return new ScenarioResult(JVM, "profilesPerSecond", "profiles/s", f, ceiling.name(),
+                        "diagnostic: pipeline with the API and the worker in their own JVMs");
+            }
             return new ScenarioResult(NAME, "profilesPerSecond", "profiles/s", f, ceiling.name(),
                     ">= 0.60 of ceiling-db, p99 <= 1 s at half the peak rate");
         } finally {
@@ -192,17 +217,22 @@ final class PipelineScenario {
             if (workerJvm != null) {
                 workerJvm.close();
             }
+            if (apiJvm != null) {
+                apiJvm.close();
+            }
             completions.close();
         }
     }
 
-    /** The worker as it is deployed: a JVM of its own, configured by {@code LETHE_*} variables only. */
-    private static ServiceProcess workerProcess(BenchEnvironment env, String name, LetheConfig config, int port) {
+    /** A service as it is deployed: a JVM of its own, configured by {@code LETHE_*} variables only. */
+    private static ServiceProcess serviceProcess(BenchEnvironment env, String name, String mainClass, LetheConfig config, int port,
+                                                 Map<String, String> extra) {
         Map<String, String> vars = new LinkedHashMap<>();
         config.asMap().forEach((k, v) -> vars.put(LetheConfig.envName(k), v));
-        Path log = env.dir.resolve(name + "-worker.log");
-        env.progress.say("%s: worker in its own JVM (%s), log %s", name, String.join(" ", WORKER_JVM), log);
-        return new ServiceProcess(name + "-worker", DeletionWorker.class.getName(), WORKER_JVM, vars, log, port).start();
+        vars.putAll(extra);
+        Path log = env.dir.resolve(name + ".log");
+        env.progress.say("%s in its own JVM (%s), log %s", name, String.join(" ", SERVICE_JVM), log);
+        return new ServiceProcess(name, mainClass, SERVICE_JVM, vars, log, port).start();
     }
 
     private static int freePort() {

@@ -62,7 +62,7 @@ class BenchSmokeTest {
             assertThat(s.get("ceiling").asText()).isNotBlank();
         }
         assertThat(names).containsExactly("ceiling-producer", "ceiling-api", "api", "ceiling-api-16", "api-16", "ceiling-streams",
-                "fanout", "ceiling-db", "pipeline-kafka", "pipeline-kafka-jvm", "pipeline", "retention-drain", "scanner", "ceiling-console-json", "console",
+                "fanout", "ceiling-db", "pipeline-kafka", "pipeline-kafka-jvm", "pipeline", "pipeline-jvm", "retention-drain", "scanner", "ceiling-console-json", "console",
                 "ceiling-recheck", "recheck");
         // the cost of a deletion, per process, and what it takes in Kafka
         for (JsonNode s : root.get("scenarios")) {
@@ -77,13 +77,17 @@ class BenchSmokeTest {
                 assertThat(f.get("failed").asInt()).isZero();
             }
             // the worker in a JVM of its own: its CPU is read from /proc, split into JIT, GC and the rest
-            if (s.get("scenario").asText().equals("pipeline-kafka-jvm")) {
+            if (s.get("scenario").asText().endsWith("-jvm")) {
                 JsonNode f = s.get("figures");
                 assertThat(f.get("cpuMsWorker").asDouble()).as("the worker JVM's CPU").isPositive();
                 assertThat(f.get("cpuMsWorkerJit").asDouble()).isGreaterThanOrEqualTo(0);
                 assertThat(f.get("cpuMsPipeline").asDouble()).isGreaterThanOrEqualTo(f.get("cpuMsWorker").asDouble());
                 assertThat(f.get("recordsPerDeletion").asDouble()).isGreaterThan(20);
                 assertThat(f.get("failed").asInt()).isZero();
+            }
+            if (s.get("scenario").asText().equals("pipeline-jvm")) {
+                assertThat(s.get("figures").get("cpuMsApiService").asDouble()).as("the API JVM's CPU").isPositive();
+                assertThat(s.get("figures").get("p99Ms").asDouble()).isPositive();
             }
         }
         assertThat(out.toString()).contains("ceiling-producer", "pipeline", "scanner", "ratio");
