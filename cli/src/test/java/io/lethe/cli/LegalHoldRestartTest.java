@@ -11,6 +11,7 @@ import io.lethe.api.policy.ScannerPreview;
 import io.lethe.events.ContactActivity;
 import io.lethe.events.DeletionRequested;
 import io.lethe.events.Reason;
+import io.lethe.localstack.KafkaBroker;
 import io.lethe.localstack.LocalStackExtension.DatabaseEndpoint;
 import io.lethe.localstack.LocalStackExtension.KafkaEndpoint;
 import io.lethe.localstack.LocalStackExtension;
@@ -26,7 +27,6 @@ import io.lethe.store.CustomerStore;
 import io.lethe.store.blob.FileBlobStore;
 import io.lethe.store.census.PiiCensus;
 import io.lethe.store.seed.Seeder;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -84,11 +84,6 @@ class LegalHoldRestartTest {
                 .until(() -> status(requestId).equals(wanted));
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     @Test
     void shouldKeepHeldRequestsHeldAndUnerasedAcrossKillNineOfTheWorkerAndTheScanner(KafkaEndpoint kafka, DatabaseEndpoint db)
@@ -111,7 +106,7 @@ class LegalHoldRestartTest {
                 "conversations", "attachments", "integration-data", "customer-details")));
 
         Map<String, String> workerEnv = new HashMap<>(common);
-        int workerPort = freePort();
+        int workerPort = KafkaBroker.freePort();
         workerEnv.put("LETHE_JDBC_URL", database.jdbcUrl());
         workerEnv.put("LETHE_JDBC_USER", database.user());
         workerEnv.put("LETHE_JDBC_PASSWORD", database.password());
@@ -124,7 +119,7 @@ class LegalHoldRestartTest {
         workerEnv.put("LETHE_WORKER_RETRY_INITIAL_DELAY", "PT1S");
         workerEnv.put("LETHE_WORKER_RETRY_MAX_DELAY", "PT5S");
         Map<String, String> scannerEnv = new HashMap<>(common);
-        int scannerPort = freePort();
+        int scannerPort = KafkaBroker.freePort();
         scannerEnv.put("LETHE_STATE_DIR", dir.resolve("state-scanner").toString());
         scannerEnv.put("LETHE_SCANNER_HTTP_HOST", "127.0.0.1");
         scannerEnv.put("LETHE_SCANNER_HTTP_PORT", Integer.toString(scannerPort));

@@ -239,7 +239,8 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    static int freePort() {
+    /** A free TCP port on the loopback interface, for a broker, a database or a service to listen on. */
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             s.setReuseAddress(true);
             return s.getLocalPort();

@@ -111,8 +111,8 @@ final class PipelineScenario {
         BenchEnvironment.analyze(store);
         env.progress.say("%s: seeded %,d rows in %.1f s", name, seeded.rows(), seeded.elapsed().toMillis() / 1000.0);
 
-        int workerPort = ownJvm ? freePort() : 0;
-        int apiPort = http && ownJvm ? freePort() : 0;
+        int workerPort = ownJvm ? io.lethe.localstack.KafkaBroker.freePort() : 0;
+        int apiPort = http && ownJvm ? io.lethe.localstack.KafkaBroker.freePort() : 0;
         LetheConfig config = env.config(name, Map.of(DeletionApi.RATE_LIMIT, "1000000", DeletionWorker.MIGRATE, "false",
                 DeletionWorker.HTTP_PORT, Integer.toString(workerPort), DeletionApi.PORT, Integer.toString(apiPort)));
         KafkaSettings settings = new KafkaSettings(config);
@@ -235,13 +235,6 @@ final class PipelineScenario {
         return new ServiceProcess(name, mainClass, SERVICE_JVM, vars, log, port).start();
     }
 
-    private static int freePort() {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 
     /** In the benchmark's JVM, what is Lethe's: everything but PostgreSQL, the load generator and the ceiling's lanes. */
     private static boolean lethePartInProcess(String part) {

@@ -93,7 +93,7 @@ final class ChaosStack implements AutoCloseable {
         DevKeys devKeys = DevKeys.loadOrCreate(keys);
         String token = devKeys.mint(TENANT, List.of("compliance_admin", "privacy_officer"), "chaos-operator", Duration.ofHours(6));
         Map<String, String> apiEnv = new HashMap<>(common);
-        int apiPort = freePort();
+        int apiPort = KafkaBroker.freePort();
         apiEnv.put("LETHE_API_HOST", "127.0.0.1");
         apiEnv.put("LETHE_API_PORT", Integer.toString(apiPort));
         apiEnv.put("LETHE_AUTH_DEV_KEY_DIR", keys.toString());
@@ -172,7 +172,7 @@ final class ChaosStack implements AutoCloseable {
 
     private ServiceProcess worker(String name) {
         Map<String, String> env = new HashMap<>(common);
-        int port = freePort();
+        int port = KafkaBroker.freePort();
         env.put("LETHE_JDBC_URL", postgres.jdbcUrl());
         env.put("LETHE_JDBC_USER", postgres.user());
         env.put("LETHE_JDBC_PASSWORD", postgres.password());
@@ -195,7 +195,7 @@ final class ChaosStack implements AutoCloseable {
 
     private ServiceProcess scannerProcess() {
         Map<String, String> env = new HashMap<>(common);
-        int port = freePort();
+        int port = KafkaBroker.freePort();
         env.put("LETHE_STATE_DIR", scannerState().toString());
         env.put("LETHE_SCANNER_HTTP_HOST", "127.0.0.1");
         env.put("LETHE_SCANNER_HTTP_PORT", Integer.toString(port));
@@ -204,13 +204,6 @@ final class ChaosStack implements AutoCloseable {
         return service("retention-scanner", "io.lethe.scanner.RetentionScanner", env, port);
     }
 
-    private static int freePort() {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     static void deleteTree(Path p) {
         if (!Files.exists(p)) {
