@@ -43,6 +43,7 @@ import io.lethe.runtime.http.Metrics;
 import io.lethe.runtime.http.OpsRoutes;
 import io.lethe.runtime.kafka.KafkaSettings;
 import io.lethe.runtime.kafka.LetheProducer;
+import io.lethe.runtime.kafka.SchemaRegistration;
 import io.lethe.runtime.kafka.TopicProvisioner;
 import io.lethe.schemas.Topic;
 import io.lethe.schemas.Topics;
@@ -166,12 +167,13 @@ public final class DeletionApi implements AutoCloseable {
         }
         KafkaSettings settings = new KafkaSettings(cfg);
         Topics topics = settings.topics();
+        List<Topic<?, ?>> mine = List.of(topics.deletionRequests(), topics.deletionStatus(),
+                topics.retentionPolicies(), topics.bulkDeletions(), topics.audit(), topics.consoleSignouts(),
+                topics.legalHolds());
         if (cfg.bool(Keys.TOPIC_CREATE)) {
-            List<Topic<?, ?>> mine = List.of(topics.deletionRequests(), topics.deletionStatus(),
-                    topics.retentionPolicies(), topics.bulkDeletions(), topics.audit(), topics.consoleSignouts(),
-                    topics.legalHolds());
             TopicProvisioner.ensure(settings, mine);
         }
+        SchemaRegistration schemas = SchemaRegistration.start(topics, mine);
 
         PrometheusMeterRegistry registry = Metrics.newRegistry(SERVICE);
         ObjectMapper json = new ObjectMapper();
@@ -259,7 +261,8 @@ public final class DeletionApi implements AutoCloseable {
         }
         app.get("/openapi.json", ctx -> ctx.json(openApi));
         console.register(app);
-        Health health = new Health(SERVICE, () -> true, () -> producerReady.get() && materializer.caughtUp());
+        Health health = new Health(SERVICE, () -> true,
+                () -> schemas.isDone() && producerReady.get() && materializer.caughtUp());
         OpsRoutes.register(app, registry, health);
         app.exception(ProblemException.class, (e, ctx) -> problems.write(ctx, e));
         app.exception(HttpResponseException.class, (e, ctx) -> problems.write(ctx, fromJavalin(e)));

@@ -9,6 +9,7 @@ import io.lethe.runtime.http.Metrics;
 import io.lethe.runtime.http.OpsRoutes;
 import io.lethe.runtime.kafka.KafkaSettings;
 import io.lethe.runtime.kafka.LetheProducer;
+import io.lethe.runtime.kafka.SchemaRegistration;
 import io.lethe.runtime.kafka.TopicProvisioner;
 import io.lethe.runtime.service.ServiceMain;
 import io.lethe.runtime.streams.StreamsRunner;
@@ -121,13 +122,15 @@ public final class DeletionWorker implements AutoCloseable {
         if (config.bool(Keys.TOPIC_CREATE)) {
             TopicProvisioner.ensure(settings, topics.all(plan.dataTypes()));
         }
-        TopicProvisioner.requireCoPartitioned(settings, topics.deletionRequests().name(), topics.erasureResults().name());
+        SchemaRegistration schemas = SchemaRegistration.start(topics, topics.all(plan.dataTypes()));
+        int partitions = TopicProvisioner.requireCoPartitioned(settings, topics.deletionRequests().name(),
+                topics.erasureResults().name());
 
         Map<String, Object> props = settings.streams(config.string(APPLICATION_ID));
         if (stableIdentity) {
             props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "coordinator-" + instanceId);
         }
-        StreamsRunner streams = new StreamsRunner(CoordinatorTopology.build(topics, plan, retry, metrics), props,
+        StreamsRunner streams = new StreamsRunner(CoordinatorTopology.build(topics, plan, retry, metrics, partitions), props,
                 topics.dlq().name(), registry);
 
         LetheProducer producer = new LetheProducer(settings, "eraser-results-" + instanceId);
@@ -179,7 +182,7 @@ public final class DeletionWorker implements AutoCloseable {
             recheck.start();
         }
         Health health = new Health("deletion-worker", streams::isAlive,
-                () -> streams.isRunning() && erasers.stream().allMatch(EraserRunner::isReady));
+                () -> schemas.isDone() && streams.isRunning() && erasers.stream().allMatch(EraserRunner::isReady));
         Javalin http = OpsRoutes.start(config.string(HTTP_HOST), config.integer(HTTP_PORT), registry, health);
         LOG.info("deletion-worker {} started: erasers {}, ops on port {}", instanceId, types, http.port());
         return new DeletionWorker(streams, erasers, producer, store, http, producerMetrics, recheck);

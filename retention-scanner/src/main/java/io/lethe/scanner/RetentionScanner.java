@@ -8,7 +8,9 @@ import io.lethe.runtime.http.Health;
 import io.lethe.runtime.http.Metrics;
 import io.lethe.runtime.http.OpsRoutes;
 import io.lethe.runtime.kafka.KafkaSettings;
+import io.lethe.runtime.kafka.SchemaRegistration;
 import io.lethe.runtime.kafka.TopicProvisioner;
+import io.lethe.schemas.Topic;
 import io.lethe.runtime.service.ServiceMain;
 import io.lethe.runtime.streams.StreamsRunner;
 import io.lethe.schemas.Topics;
@@ -71,19 +73,22 @@ public final class RetentionScanner implements AutoCloseable {
         KafkaSettings settings = new KafkaSettings(config);
         Topics topics = settings.topics();
         ScannerSettings scanner = ScannerSettings.from(config);
+        List<Topic<?, ?>> mine = List.of(topics.customerActivity(), topics.deletionEvents(),
+                topics.retentionPolicies(), topics.deletionRequests(), topics.dlq());
         if (config.bool(Keys.TOPIC_CREATE)) {
-            TopicProvisioner.ensure(settings, List.of(topics.customerActivity(), topics.deletionEvents(),
-                    topics.retentionPolicies(), topics.deletionRequests(), topics.dlq()));
+            TopicProvisioner.ensure(settings, mine);
         }
-        TopicProvisioner.requireCoPartitioned(settings, topics.customerActivity().name(), topics.deletionEvents().name());
+        SchemaRegistration schemas = SchemaRegistration.start(topics, mine);
+        int partitions = TopicProvisioner.requireCoPartitioned(settings, topics.customerActivity().name(),
+                topics.deletionEvents().name());
         Map<String, Object> props = settings.streams(config.string(APPLICATION_ID));
         config.optString(INSTANCE_ID).ifPresent(id -> props.put("group.instance.id", "scanner-" + id));
         ScannerMetrics metrics = new ScannerMetrics(registry);
         metrics.inputs(List.of(topics.customerActivity().name(), topics.deletionEvents().name(), topics.retentionPolicies().name()));
-        StreamsRunner streams = new StreamsRunner(ScannerTopology.build(topics, scanner, metrics),
+        StreamsRunner streams = new StreamsRunner(ScannerTopology.build(topics, scanner, metrics, partitions),
                 props, topics.dlq().name(), registry);
         streams.start();
-        Health health = new Health("retention-scanner", streams::isAlive, streams::isRunning);
+        Health health = new Health("retention-scanner", streams::isAlive, () -> schemas.isDone() && streams.isRunning());
         RetentionScanner[] self = new RetentionScanner[1];
         Javalin http = OpsRoutes.start(config.string(HTTP_HOST), config.integer(HTTP_PORT), registry, health);
         PreviewEndpoint preview = new PreviewEndpoint(config.optString(Keys.RETENTION_PREVIEW_TOKEN),

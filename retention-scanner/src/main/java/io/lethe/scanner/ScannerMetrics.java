@@ -21,6 +21,10 @@ public final class ScannerMetrics {
     /** partition (stream task) → entries its last tick visited. */
     private final Map<String, Long> lastTickVisited = new ConcurrentHashMap<>();
 
+    public MeterRegistry registry() {
+        return registry;
+    }
+
     public ScannerMetrics(MeterRegistry registry) {
         this.registry = registry;
         Gauge.builder("lethe.scanner.last.tick.entries.visited", lastTickVisited,

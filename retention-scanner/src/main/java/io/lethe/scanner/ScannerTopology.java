@@ -3,6 +3,7 @@ package io.lethe.scanner;
 import io.lethe.events.PolicyMode;
 import io.lethe.events.RetentionPolicy;
 import io.lethe.runtime.streams.InvalidRecordException;
+import io.lethe.runtime.streams.Reroute;
 import io.lethe.schemas.AvroSerde;
 import io.lethe.schemas.Topics;
 import org.apache.kafka.common.serialization.Serdes;
@@ -37,14 +38,17 @@ public final class ScannerTopology {
     private ScannerTopology() {
     }
 
-    public static Topology build(Topics topics, ScannerSettings settings, ScannerMetrics metrics) {
+    /**
+     * @param partitions the partition count of the activity and deletion-events topics, checked equal at start:
+     *                   a record on another partition than its key's is re-routed first ({@link Reroute})
+     */
+    public static Topology build(Topics topics, ScannerSettings settings, ScannerMetrics metrics, int partitions) {
         Topology t = new Topology();
-        var activity = topics.customerActivity();
-        var events = topics.deletionEvents();
         var policies = topics.retentionPolicies();
-        t.addSource(ACTIVITY_SOURCE, activity.keySerde().deserializer(), activity.valueSerde().deserializer(), activity.name());
-        t.addSource(EVENTS_SOURCE, events.keySerde().deserializer(), events.valueSerde().deserializer(), events.name());
-        t.addProcessor(SCANNER, () -> new ScannerProcessor(settings, metrics), ACTIVITY_SOURCE, EVENTS_SOURCE);
+        Reroute.source(t, ACTIVITY_SOURCE, topics.customerActivity(), partitions, SCANNER, metrics.registry());
+        Reroute.source(t, EVENTS_SOURCE, topics.deletionEvents(), partitions, SCANNER, metrics.registry());
+        t.addProcessor(SCANNER, () -> new ScannerProcessor(settings, metrics), Reroute.router(ACTIVITY_SOURCE),
+                Reroute.router(EVENTS_SOURCE));
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LAST_CONTACT_STORE),
                 Serdes.String(), Serdes.Long()), SCANNER);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INDEX_STORE),

@@ -47,7 +47,7 @@ class ScannerTopologyTest {
                 StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
                 StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2), topics.dlq().name(), registry));
         driver = new TopologyTestDriver(ScannerTopology.build(topics, new ScannerSettings(TICK, 3, Duration.ofDays(30)),
-                new ScannerMetrics(registry)), p, NOW);
+                new ScannerMetrics(registry), 1), p, NOW);
         activity = input(topics.customerActivity());
         policies = input(topics.retentionPolicies());
         events = input(topics.deletionEvents());

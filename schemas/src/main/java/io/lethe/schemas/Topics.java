@@ -11,6 +11,7 @@ import io.lethe.events.ErasureResult;
 import io.lethe.events.ErasureTask;
 import io.lethe.events.LegalHold;
 import io.lethe.events.RetentionPolicy;
+import io.lethe.schemas.registry.SchemaRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -52,28 +53,40 @@ public final class Topics {
     private final Topic<String, BulkDeletion> bulkDeletions;
     private final Topic<String, String> consoleSignouts;
     private final Topic<String, LegalHold> legalHolds;
-    private final AvroSerde<ErasureTask> taskSerde = AvroSerde.of(ErasureTask.class);
+    private final AvroSerde<ErasureTask> taskSerde;
+    private final SchemaRegistry registry;
 
+    /** Topics whose values are written in Avro single-object encoding. */
     public Topics(String prefix) {
+        this(prefix, null);
+    }
+
+    /**
+     * Topics whose Avro values are written in the Confluent wire format through {@code registry}, or in
+     * single-object encoding when it is null; either is read.
+     */
+    public Topics(String prefix, SchemaRegistry registry) {
         if (prefix == null || !prefix.matches("[A-Za-z0-9._-]*")) {
             throw new IllegalArgumentException("topic prefix may only hold letters, digits, '.', '_' and '-': " + prefix);
         }
         this.prefix = prefix;
-        deletionRequests = new Topic<>(prefix + "deletion.requests", KEY, AvroSerde.of(DeletionRequested.class), THIRTY_DAYS);
-        erasureResults = new Topic<>(prefix + "erasure.results", KEY, AvroSerde.of(ErasureResult.class), THIRTY_DAYS);
-        deletionStatus = new Topic<>(prefix + "deletion.status", KEY, AvroSerde.of(DeletionStatus.class), COMPACTED);
+        this.registry = registry;
+        taskSerde = AvroSerde.of(ErasureTask.class, registry);
+        deletionRequests = new Topic<>(prefix + "deletion.requests", KEY, AvroSerde.of(DeletionRequested.class, registry), THIRTY_DAYS);
+        erasureResults = new Topic<>(prefix + "erasure.results", KEY, AvroSerde.of(ErasureResult.class, registry), THIRTY_DAYS);
+        deletionStatus = new Topic<>(prefix + "deletion.status", KEY, AvroSerde.of(DeletionStatus.class, registry), COMPACTED);
         deletionEvents = new Topic<>(prefix + "deletion.events", KEY,
-                AvroSerde.oneOf(SpecificRecord.class, DeletionCompleted.class, DeletionFailed.class), THIRTY_DAYS);
-        audit = new Topic<>(prefix + "audit", KEY, AvroSerde.of(AuditEvent.class), FOREVER);
-        customerActivity = new Topic<>(prefix + "customer.activity", KEY, AvroSerde.of(ContactActivity.class), SEVEN_DAYS);
-        retentionPolicies = new Topic<>(prefix + "retention.policies", KEY, AvroSerde.of(RetentionPolicy.class), COMPACTED);
+                AvroSerde.oneOf(registry, SpecificRecord.class, DeletionCompleted.class, DeletionFailed.class), THIRTY_DAYS);
+        audit = new Topic<>(prefix + "audit", KEY, AvroSerde.of(AuditEvent.class, registry), FOREVER);
+        customerActivity = new Topic<>(prefix + "customer.activity", KEY, AvroSerde.of(ContactActivity.class, registry), SEVEN_DAYS);
+        retentionPolicies = new Topic<>(prefix + "retention.policies", KEY, AvroSerde.of(RetentionPolicy.class, registry), COMPACTED);
         dlq = new Topic<>(prefix + "dlq", Serdes.ByteArray(), Serdes.ByteArray(), THIRTY_DAYS);
         // a bulk of 10,000 customer and request ids is larger than the 1 MB default
-        bulkDeletions = new Topic<>(prefix + "bulk.deletions", KEY, AvroSerde.of(BulkDeletion.class),
+        bulkDeletions = new Topic<>(prefix + "bulk.deletions", KEY, AvroSerde.of(BulkDeletion.class, registry),
                 Map.of("cleanup.policy", "compact", "max.message.bytes", Integer.toString(BULK_MAX_BYTES)));
         // a signed-out session must stay refused until it would have expired anyway (console.session.max, at most 7 days)
         consoleSignouts = new Topic<>(prefix + "console.signouts", KEY, Serdes.String(), SEVEN_DAYS);
-        legalHolds = new Topic<>(prefix + "legal.holds", KEY, AvroSerde.of(LegalHold.class), COMPACTED);
+        legalHolds = new Topic<>(prefix + "legal.holds", KEY, AvroSerde.of(LegalHold.class, registry), COMPACTED);
     }
 
     public static Topics withDefaultPrefix() {
@@ -82,6 +95,11 @@ public final class Topics {
 
     public String prefix() {
         return prefix;
+    }
+
+    /** The schema registry the Avro topics write through, if any. */
+    public java.util.Optional<SchemaRegistry> registry() {
+        return java.util.Optional.ofNullable(registry);
     }
 
     /** Keyed by subject key {@code tenant/customerId}. */

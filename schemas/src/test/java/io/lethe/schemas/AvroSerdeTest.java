@@ -94,7 +94,7 @@ class AvroSerdeTest {
         assertThatThrownBy(() -> serde.decode(bytes)).isInstanceOf(SerializationException.class)
                 .hasMessageContaining("unknown schema fingerprint");
         assertThatThrownBy(() -> serde.decode(new byte[] {1, 2, 3})).isInstanceOf(SerializationException.class)
-                .hasMessageContaining("not Avro single-object encoding");
+                .hasMessageContaining("neither Avro single-object encoding nor the Confluent framing");
         byte[] truncated = java.util.Arrays.copyOf(serde.encode(request()), 14);
         assertThatThrownBy(() -> serde.decode(truncated)).isInstanceOf(SerializationException.class)
                 .hasMessageContaining("cannot decode");

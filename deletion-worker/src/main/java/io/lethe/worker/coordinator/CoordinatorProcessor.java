@@ -114,7 +114,7 @@ final class CoordinatorProcessor implements Processor<String, Object, String, Ob
             RequestValidation.check(record.key(), r);
             onRequest(r);
         } else if (record.value() instanceof ErasureResult r) {
-            RequestValidation.check(r);
+            RequestValidation.check(record.key(), r);
             onResult(r);
         } else {
             throw new InvalidRecordException("unexpected record type "

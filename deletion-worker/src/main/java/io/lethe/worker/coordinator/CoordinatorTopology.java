@@ -1,6 +1,7 @@
 package io.lethe.worker.coordinator;
 
 import io.lethe.events.DeletionStatus;
+import io.lethe.runtime.streams.Reroute;
 import io.lethe.schemas.AvroSerde;
 import io.lethe.schemas.Topics;
 import io.lethe.worker.WorkerMetrics;
@@ -15,7 +16,8 @@ import org.apache.kafka.streams.state.Stores;
  * writes every transition to the status, audit and (terminal ones) events topics.
  *
  * <p>Requests and results are both keyed by subject key, so one customer's work is on one
- * partition and both topics must have the same partition count (checked at startup).
+ * partition and both topics must have the same partition count (checked at startup). Records a
+ * foreign partitioner put elsewhere are first re-routed to their key's partition ({@link Reroute}).
  * The topology is pure: no I/O, no config reading; {@code main} and tests both call
  * {@link #build}.
  */
@@ -54,13 +56,17 @@ public final class CoordinatorTopology {
         }
     }
 
-    public static Topology build(Topics topics, ScopePlan plan, RetryPolicy retry, WorkerMetrics metrics) {
+    /**
+     * @param partitions the partition count of the requests and results topics, checked equal at start: a record
+     *                   on another partition than its key's (a librdkafka producer's) is re-routed before the
+     *                   coordinator sees it ({@link Reroute})
+     */
+    public static Topology build(Topics topics, ScopePlan plan, RetryPolicy retry, WorkerMetrics metrics, int partitions) {
         Topology t = new Topology();
-        var requests = topics.deletionRequests();
-        var results = topics.erasureResults();
-        t.addSource(REQUESTS_SOURCE, requests.keySerde().deserializer(), requests.valueSerde().deserializer(), requests.name());
-        t.addSource(RESULTS_SOURCE, results.keySerde().deserializer(), results.valueSerde().deserializer(), results.name());
-        t.addProcessor(COORDINATOR, () -> new CoordinatorProcessor(plan, retry, metrics), REQUESTS_SOURCE, RESULTS_SOURCE);
+        Reroute.source(t, REQUESTS_SOURCE, topics.deletionRequests(), partitions, COORDINATOR, metrics.registry());
+        Reroute.source(t, RESULTS_SOURCE, topics.erasureResults(), partitions, COORDINATOR, metrics.registry());
+        t.addProcessor(COORDINATOR, () -> new CoordinatorProcessor(plan, retry, metrics),
+                Reroute.router(REQUESTS_SOURCE), Reroute.router(RESULTS_SOURCE));
         // cached: a request changed several times between two commits writes its changelog once
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REQUESTS_STORE),
                 Serdes.String(), AvroSerde.of(DeletionStatus.class)).withCachingEnabled(), COORDINATOR);

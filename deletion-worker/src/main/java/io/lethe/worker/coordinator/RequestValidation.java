@@ -41,7 +41,11 @@ public final class RequestValidation {
         }
     }
 
-    public static void check(ErasureResult r) {
+    /**
+     * A result keyed by anything but its subject key would be routed to a partition that does not hold its
+     * request (its state could never be found), so it is refused rather than ignored.
+     */
+    public static void check(String key, ErasureResult r) {
         id("taskId", r.getTaskId());
         id("requestId", r.getRequestId());
         id("dataType", r.getDataType());
@@ -50,6 +54,11 @@ public final class RequestValidation {
         }
         if (r.getRowsScrubbed() < 0 || r.getRowsDeleted() < 0 || r.getBlobsDeleted() < 0 || r.getResidual() < 0) {
             throw new InvalidRecordException("counts must not be negative");
+        }
+        InvalidRecordException.requireTenant("tenant", r.getTenant());
+        id("customerId", r.getCustomerId());
+        if (!Topics.subjectKey(r.getTenant(), r.getCustomerId()).equals(key)) {
+            throw new InvalidRecordException("record key is not the subject key tenant/customerId");
         }
     }
 

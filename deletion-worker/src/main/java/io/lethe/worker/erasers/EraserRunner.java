@@ -8,6 +8,7 @@ import io.lethe.runtime.kafka.LetheProducer;
 import io.lethe.runtime.streams.DeadLetters;
 import io.lethe.schemas.Topic;
 import io.lethe.schemas.Topics;
+import io.lethe.schemas.registry.RegistryUnavailableException;
 import io.lethe.store.erase.BatchEraser;
 import io.lethe.store.erase.ErasureCounts;
 import io.lethe.store.erase.ErasureTarget;
@@ -134,8 +135,11 @@ public final class EraserRunner implements AutoCloseable {
                 ErasureTask t = topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
                 TaskValidation.check(t, dataType);
                 tasks.put(t.getTaskId() + "#" + t.getAttempt(), t);
+            } catch (RegistryUnavailableException e) {
+                // not the task's fault: nothing of this batch is erased or committed; the loop reads it again
+                throw e;
             } catch (RuntimeException e) {
-                LOG.warn("task {}-{}@{} sent to the DLQ: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+                LOG.warn("task {}-{}@{} sent to the DLQ: {}", r.topic(), r.partition(), r.offset(), DeadLetters.describe(e));
                 DeadLetters.counter(metrics.registry(), r.topic()).increment();
                 CompletableFuture<Object> f = new CompletableFuture<>();
                 producer.unwrap().send(DeadLetters.record(topics.dlq().name(), "eraser", r.topic(), r.partition(), r.offset(),

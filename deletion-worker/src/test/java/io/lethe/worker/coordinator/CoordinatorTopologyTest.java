@@ -68,7 +68,7 @@ class CoordinatorTopologyTest {
                 StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2), topics.dlq().name(), registry));
         Properties p = new Properties();
         p.putAll(props);
-        driver = new TopologyTestDriver(CoordinatorTopology.build(topics, plan, retry, new WorkerMetrics(registry)), p, T0);
+        driver = new TopologyTestDriver(CoordinatorTopology.build(topics, plan, retry, new WorkerMetrics(registry), 1), p, T0);
         requests = input(topics.deletionRequests());
         results = input(topics.erasureResults());
         rawRequests = driver.createInputTopic(topics.deletionRequests().name(),

@@ -58,7 +58,7 @@ class HoldsTopologyTest {
                 StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
                 StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2), topics.dlq().name(), registry));
         driver = new TopologyTestDriver(CoordinatorTopology.build(topics, plan,
-                new RetryPolicy(3, Duration.ofSeconds(10), 2.0, Duration.ofMinutes(1)), new WorkerMetrics(registry)), p, T0);
+                new RetryPolicy(3, Duration.ofSeconds(10), 2.0, Duration.ofMinutes(1)), new WorkerMetrics(registry), 1), p, T0);
         requests = input(topics.deletionRequests());
         results = input(topics.erasureResults());
         holds = input(topics.legalHolds());

@@ -18,7 +18,7 @@ class TopologyDocTest {
     @Test
     void shouldDocumentTheCurrentTopology() throws Exception {
         String described = CoordinatorTopology.build(Topics.withDefaultPrefix(), ScopePlan.defaults(), RetryPolicy.DEFAULT,
-                new WorkerMetrics(new SimpleMeterRegistry())).describe().toString().strip();
+                new WorkerMetrics(new SimpleMeterRegistry()), 6).describe().toString().strip();
         Path doc = Path.of("..", "docs", "worker.md");
         String text = Files.readString(doc);
         int start = text.indexOf("```\n", text.indexOf("Topology (`CoordinatorTopology.build`")) + 4;

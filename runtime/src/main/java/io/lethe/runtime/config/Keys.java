@@ -20,6 +20,10 @@ public final class Keys {
      * token, the same value on both services); without it the scanner answers no previews.
      */
     public static final String RETENTION_PREVIEW_TOKEN = "retention.preview.token";
+    /** A Confluent-compatible schema registry: when set, every Lethe producer writes the Confluent wire format. */
+    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    public static final String SCHEMA_REGISTRY_BASIC_AUTH = "schema.registry.basic.auth.user.info";
+    public static final String SCHEMA_REGISTRY_BEARER_TOKEN = "schema.registry.bearer.token";
 
     /** The settings every service (and every {@code lethe} command) shares. */
     public static final java.util.List<Setting> SETTINGS = java.util.List.of(
@@ -38,7 +42,13 @@ public final class Keys {
             Setting.unset(STATE_DIR, "RocksDB state of the worker and the scanner; put it on a persistent volume"),
             Setting.of(SCANNER_INTERVAL, "PT1M", "how often the retention scanner looks for expiries"),
             Setting.unset(RETENTION_PREVIEW_TOKEN, "the secret the API presents to the scanners' `GET /v1/preview`, the same "
-                    + "value on both; without it the scanner answers no previews"));
+                    + "value on both; without it the scanner answers no previews"),
+            Setting.unset(SCHEMA_REGISTRY_URL, "a Confluent-compatible schema registry (Confluent, Karapace, Redpanda, Apicurio's "
+                    + "`/apis/ccompat/v7`): Lethe then writes the Confluent wire format and registers its schemas; unset: Avro "
+                    + "single-object encoding. Either framing is always read"),
+            Setting.unset(SCHEMA_REGISTRY_BASIC_AUTH, "`user:password` for the schema registry's HTTP basic authentication"),
+            Setting.unset(SCHEMA_REGISTRY_BEARER_TOKEN, "a bearer token for the schema registry (instead of basic authentication); "
+                    + "TLS is verified against the JVM's trust store"));
 
     /** Defaults every service starts from. */
     public static final Map<String, String> DEFAULTS = Setting.defaults(SETTINGS);

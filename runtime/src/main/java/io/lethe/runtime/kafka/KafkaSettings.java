@@ -3,6 +3,9 @@ package io.lethe.runtime.kafka;
 import io.lethe.runtime.config.Keys;
 import io.lethe.runtime.config.LetheConfig;
 import io.lethe.schemas.Topics;
+import io.lethe.schemas.registry.RegistryClient;
+import io.lethe.schemas.registry.SchemaRegistry;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +30,8 @@ public final class KafkaSettings {
 
     private final LetheConfig config;
     private final Topics topics;
+    /** How long one call to an unreachable schema registry is retried before it fails. */
+    static final Duration REGISTRY_RETRY = Duration.ofSeconds(10);
 
     /**
      * Settings Lethe's guarantees rest on. A {@code kafka.*} key may repeat them but not change
@@ -54,7 +59,7 @@ public final class KafkaSettings {
 
     public KafkaSettings(LetheConfig config) {
         this.config = config;
-        this.topics = new Topics(config.string(Keys.TOPIC_PREFIX, Topics.DEFAULT_PREFIX));
+        this.topics = new Topics(config.string(Keys.TOPIC_PREFIX, Topics.DEFAULT_PREFIX), registry(config));
         config.withPrefix("kafka").forEach((key, value) -> {
             Set<String> allowed = GUARANTEED.get(unprefixed(key));
             if (allowed != null && !allowed.contains(value.trim().toLowerCase(Locale.ROOT))) {
@@ -62,6 +67,19 @@ public final class KafkaSettings {
                         + ": Lethe's delivery guarantees depend on it");
             }
         });
+    }
+
+    private static SchemaRegistry registry(LetheConfig config) {
+        var url = config.optString(Keys.SCHEMA_REGISTRY_URL);
+        if (url.isEmpty()) {
+            return null;
+        }
+        try {
+            return new SchemaRegistry(new RegistryClient(url.get(), config.optString(Keys.SCHEMA_REGISTRY_BASIC_AUTH).orElse(null),
+                    config.optString(Keys.SCHEMA_REGISTRY_BEARER_TOKEN).orElse(null), REGISTRY_RETRY));
+        } catch (IllegalArgumentException e) {
+            throw LetheConfig.invalid(Keys.SCHEMA_REGISTRY_URL, url.get(), e.getMessage());
+        }
     }
 
     public LetheConfig config() {

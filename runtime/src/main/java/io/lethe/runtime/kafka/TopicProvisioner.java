@@ -73,8 +73,10 @@ public final class TopicProvisioner {
     /**
      * Fails with a {@link ConfigException} unless the topics have the same partition count:
      * processors that join them by key need one customer's records on one partition number.
+     *
+     * @return that partition count
      */
-    public static void requireCoPartitioned(KafkaSettings settings, String... topics) {
+    public static int requireCoPartitioned(KafkaSettings settings, String... topics) {
         try (Admin admin = Admin.create(settings.admin("lethe-partition-check"))) {
             Map<String, TopicDescription> d = describe(admin, List.of(topics));
             int first = d.get(topics[0]).partitions().size();
@@ -85,6 +87,7 @@ public final class TopicProvisioner {
                             + ": topics joined by key must have the same partition count");
                 }
             }
+            return first;
         }
     }
 

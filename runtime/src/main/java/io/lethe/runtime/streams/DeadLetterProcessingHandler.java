@@ -35,7 +35,7 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
         DeadLetters.counter(registry, context.topic()).increment();
         if (exception instanceof InvalidRecordException) {
             LOG.warn("invalid record {}-{}@{} sent to {}: {}", context.topic(), context.partition(), context.offset(),
-                    dlqTopic, exception.getMessage());
+                    dlqTopic, DeadLetters.describe(exception));
             if (GlobalDeadLetters.isGlobal(context)) {
                 GlobalDeadLetters.send(configs, dead);
                 return Response.resume();

@@ -3,6 +3,7 @@ package io.lethe.runtime.streams;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.lethe.schemas.UndecodableRecordException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -10,8 +11,11 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Builds dead-letter records: the original key and value bytes, untouched, plus headers
- * saying where they came from and why they were rejected. Error messages come from
- * Lethe's decoders and validators, which name fields and types but never echo values.
+ * saying where they came from and why they were rejected: the exception's class and a reason
+ * code ({@value #HEADER_REASON}). A message is added only when it is Lethe's own (its decoders
+ * and validators name fields, framings and types but never echo values); the text of a
+ * driver's or library's exception can quote data, and this topic is kept 30 days, so it is
+ * never written here.
  */
 public final class DeadLetters {
 
@@ -21,6 +25,12 @@ public final class DeadLetters {
     public static final String HEADER_ERROR_CLASS = "lethe.dlq.error.class";
     public static final String HEADER_ERROR_MESSAGE = "lethe.dlq.error.message";
     public static final String HEADER_STAGE = "lethe.dlq.stage";
+    /** Why: an {@link UndecodableRecordException.Reason}, {@value #INVALID_RECORD} or {@value #UNEXPECTED_ERROR}. */
+    public static final String HEADER_REASON = "lethe.dlq.reason";
+    /** A record that decoded but breaks one of Lethe's rules ({@link InvalidRecordException}). */
+    public static final String INVALID_RECORD = "INVALID_RECORD";
+    /** Any other exception: only its class is recorded. */
+    public static final String UNEXPECTED_ERROR = "UNEXPECTED_ERROR";
 
     /** Config key under which services hand the handlers the DLQ topic name. */
     public static final String DLQ_TOPIC_CONFIG = "lethe.dlq.topic";
@@ -37,9 +47,30 @@ public final class DeadLetters {
         headers.add(HEADER_PARTITION, utf8(Integer.toString(partition)));
         headers.add(HEADER_OFFSET, utf8(Long.toString(offset)));
         headers.add(HEADER_ERROR_CLASS, utf8(error.getClass().getName()));
-        headers.add(HEADER_ERROR_MESSAGE, utf8(String.valueOf(error.getMessage())));
+        headers.add(HEADER_REASON, utf8(reason(error)));
+        if (ownMessage(error)) {
+            headers.add(HEADER_ERROR_MESSAGE, utf8(String.valueOf(error.getMessage())));
+        }
         headers.add(HEADER_STAGE, utf8(stage));
         return new ProducerRecord<>(dlqTopic, null, key, value, headers);
+    }
+
+    /** The reason code of a dead letter. */
+    public static String reason(Throwable error) {
+        if (error instanceof UndecodableRecordException u) {
+            return u.reason().name();
+        }
+        return error instanceof InvalidRecordException ? INVALID_RECORD : UNEXPECTED_ERROR;
+    }
+
+    /** Whether the exception's message is Lethe's own text (safe for a topic or a log line). */
+    public static boolean ownMessage(Throwable error) {
+        return error instanceof UndecodableRecordException || error instanceof InvalidRecordException;
+    }
+
+    /** What a log line may say about a rejected record: the reason, and Lethe's own message if there is one. */
+    public static String describe(Throwable error) {
+        return reason(error) + (ownMessage(error) ? ": " + error.getMessage() : " (" + error.getClass().getName() + ")");
     }
 
     /** {@code lethe_dlq_records_total{topic}}: records sent to the DLQ by source topic. */

@@ -1,5 +1,6 @@
 package io.lethe.runtime.streams;
 
+import io.lethe.schemas.registry.RegistryUnavailableException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
@@ -16,8 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one Kafka Streams topology the way every Lethe service does: explicit exception
  * handlers with the dead-letter topic, {@code SHUTDOWN_CLIENT} on an unexpected exception
- * (readiness then turns false rather than the app looping), Streams metrics bound to the
- * service registry.
+ * (readiness then turns false rather than the app looping), {@code REPLACE_THREAD} when the schema
+ * registry was unreachable (an outage, not a bug: the transaction aborted and the new thread reads
+ * again from the last commit), Streams metrics bound to the service registry.
  */
 public final class StreamsRunner implements AutoCloseable {
 
@@ -31,12 +33,38 @@ public final class StreamsRunner implements AutoCloseable {
         props.putAll(withHandlers(streamsProps, dlqTopic, registry));
         streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(e -> {
+            if (registryUnavailable(e)) {
+                // the transaction aborted; a new thread reads from the last commit once the registry answers
+                LOG.warn("schema registry unavailable; replacing the stream thread ({})", e.getClass().getSimpleName());
+                pause(REGISTRY_BACKOFF);
+                return StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
             LOG.error("unexpected exception in Kafka Streams; shutting this client down", e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         streams.setStateListener((now, before) -> LOG.info("Kafka Streams {} -> {}", before, now));
         metrics = new KafkaStreamsMetrics(streams);
         metrics.bindTo(registry);
+    }
+
+    /** How long a thread that failed for an unreachable registry waits before it is replaced. */
+    static final Duration REGISTRY_BACKOFF = Duration.ofSeconds(2);
+
+    static boolean registryUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RegistryUnavailableException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The handler settings every Lethe topology runs with (also used by TopologyTestDriver tests). */
