@@ -108,9 +108,14 @@ class PoisonRecordTest {
             assertThat(header(r, DeadLetters.HEADER_PARTITION)).matches("\\d+");
             assertThat(header(r, DeadLetters.HEADER_OFFSET)).matches("\\d+");
             assertThat(header(r, DeadLetters.HEADER_ERROR_CLASS)).isNotBlank();
+            assertThat(header(r, DeadLetters.HEADER_REASON)).matches("[A-Z][A-Z_]+");
             assertThat(header(r, DeadLetters.HEADER_ERROR_MESSAGE)).isNotBlank();
             assertThat(header(r, DeadLetters.HEADER_STAGE)).isNotBlank();
         });
+    }
+
+    private static List<String> reasons(List<ConsumerRecord<byte[], byte[]>> dead) {
+        return dead.stream().map(r -> header(r, DeadLetters.HEADER_REASON)).toList();
     }
 
     @Test
@@ -129,16 +134,23 @@ class PoisonRecordTest {
         sendRaw(topic, key, serde.serializer().serialize(topic, ErasureResult.newBuilder(valid).setRequestId("").build()));
         sendRaw(topic, key, serde.serializer().serialize(topic, ErasureResult.newBuilder(valid).setAttempt(0).build()));
         sendRaw(topic, key, serde.serializer().serialize(topic, ErasureResult.newBuilder(valid).setResidual(-1).build()));
+        // the Confluent framing (magic 0, schema id 7) where this worker has no registry configured
+        byte[] confluent = new byte[encoded.length - 5];
+        System.arraycopy(encoded, 10, confluent, 5, encoded.length - 10);
+        confluent[4] = 7;
+        sendRaw(topic, key, confluent);
 
         // When a valid request follows on the same customer's partition
         DeletionStatus s = env.awaitTerminal(env.submit(env.request(Scope.PROFILE, Seeder.customerId(1), null)));
 
-        // Then it completes, and all six poison records are dead letters with headers
+        // Then it completes, and all seven poison records are dead letters with headers and reason codes
         assertThat(s.getStatus()).isEqualTo(RequestStatus.COMPLETED);
-        await("six dead letters from the results topic").atMost(Duration.ofSeconds(30)).until(() -> deadFrom(topic).size() >= 6);
+        await("seven dead letters from the results topic").atMost(Duration.ofSeconds(30)).until(() -> deadFrom(topic).size() >= 7);
         List<ConsumerRecord<byte[], byte[]>> dead = deadFrom(topic);
-        assertThat(dead).hasSize(6);
+        assertThat(dead).hasSize(7);
         assertHeaders(dead);
+        assertThat(reasons(dead)).containsExactlyInAnyOrder("NOT_AVRO", "CORRUPT_BODY", "UNKNOWN_SCHEMA_FINGERPRINT",
+                "INVALID_RECORD", "INVALID_RECORD", "INVALID_RECORD", "NO_SCHEMA_REGISTRY");
         assertThat(worker.streams().isRunning()).isTrue();
     }
 

@@ -124,6 +124,11 @@ public final class RetentionScanner implements AutoCloseable {
         return streams.isRunning();
     }
 
+    /** For tests that query one partition's stores. */
+    StreamsRunner streams() {
+        return streams;
+    }
+
     @Override
     public void close() {
         http.stop();
