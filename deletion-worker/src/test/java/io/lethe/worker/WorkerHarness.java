@@ -43,7 +43,7 @@ final class WorkerHarness implements AutoCloseable {
 
     final String id = UUID.randomUUID().toString().substring(0, 8);
     final String tenant = "tenant-" + id;
-    final Topics topics = new Topics("w" + id + ".");
+    final Topics topics;
     final String database = "w_" + id;
     final String jdbcUrl;
     final DatabaseEndpoint db;
@@ -54,13 +54,18 @@ final class WorkerHarness implements AutoCloseable {
     final Map<String, String> config = new HashMap<>();
 
     WorkerHarness(KafkaEndpoint kafka, DatabaseEndpoint db) throws SQLException {
+        this(kafka, db, null);
+    }
+
+    /** With {@code registryUrl} set, every Avro topic is written in the Confluent wire format through that registry. */
+    WorkerHarness(KafkaEndpoint kafka, DatabaseEndpoint db, String registryUrl) throws SQLException {
         this.db = db;
         jdbcUrl = db.createDatabase(database).jdbcUrl();
         store = CustomerStore.connect(jdbcUrl, db.user(), db.password());
         store.migrate();
         config.putAll(DeletionWorker.DEFAULTS);
         config.put(Keys.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        config.put(Keys.TOPIC_PREFIX, topics.prefix());
+        config.put(Keys.TOPIC_PREFIX, "w" + id + ".");
         config.put(Keys.TOPIC_PARTITIONS, "2");
         config.put(Keys.TOPIC_REPLICATION_FACTOR, "1");
         config.put(Keys.JDBC_URL, jdbcUrl);
@@ -74,7 +79,11 @@ final class WorkerHarness implements AutoCloseable {
         config.put("worker.retry.initial.delay", "PT1S");
         config.put("worker.retry.max.delay", "PT2S");
         config.put("worker.retry.max.attempts", "4");
+        if (registryUrl != null) {
+            config.put(Keys.SCHEMA_REGISTRY_URL, registryUrl);
+        }
         settings = new KafkaSettings(LetheConfig.of(config));
+        topics = settings.topics();
         producer = new LetheProducer(settings, "test-" + id);
     }
 

@@ -6,13 +6,18 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * JUnit 5 extension that hands tests the JVM-wide {@link TestStack}: declare a
- * {@link KafkaEndpoint} and/or {@link DatabaseEndpoint} parameter (constructor, lifecycle or
- * test method) and the broker or database is started on first use, once per test JVM.
+ * {@link KafkaEndpoint}, {@link DatabaseEndpoint} and/or {@link RegistryEndpoint} parameter
+ * (constructor, lifecycle or test method) and the broker, database or schema registry is started
+ * on first use, once per test JVM.
  */
 public final class LocalStackExtension implements ParameterResolver {
 
     /** Where the shared Kafka cluster is. */
     public record KafkaEndpoint(String bootstrapServers) {
+    }
+
+    /** Where the shared schema registry is: its Confluent-compatible API, Lethe's {@code schema.registry.url}. */
+    public record RegistryEndpoint(String url) {
     }
 
     /** Where the shared PostgreSQL database is. */
@@ -43,13 +48,16 @@ public final class LocalStackExtension implements ParameterResolver {
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
-        return type == KafkaEndpoint.class || type == DatabaseEndpoint.class;
+        return type == KafkaEndpoint.class || type == DatabaseEndpoint.class || type == RegistryEndpoint.class;
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         if (parameter.getParameter().getType() == KafkaEndpoint.class) {
             return new KafkaEndpoint(TestStack.kafkaBootstrap());
+        }
+        if (parameter.getParameter().getType() == RegistryEndpoint.class) {
+            return new RegistryEndpoint(TestStack.schemaRegistryUrl());
         }
         return new DatabaseEndpoint(TestStack.jdbcUrl(), TestStack.jdbcUser(), TestStack.jdbcPassword());
     }

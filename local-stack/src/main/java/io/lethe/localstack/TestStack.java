@@ -11,8 +11,10 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>Default: a real local broker (child JVM) and an embedded PostgreSQL in a temp dir.</li>
+ *   <li>Default schema registry: Apicurio Registry ({@link SchemaRegistryServer}, child JVM, in memory).</li>
  *   <li>{@code LETHE_TEST_KAFKA_BOOTSTRAP} / {@code LETHE_TEST_JDBC_URL} (+ {@code _USER},
- *       {@code _PASSWORD}): use an existing cluster / database instead.</li>
+ *       {@code _PASSWORD}) / {@code LETHE_TEST_SCHEMA_REGISTRY_URL}: use an existing cluster /
+ *       database / schema registry instead.</li>
  *   <li>{@code -Dlethe.test.kafka=testcontainers}: the {@code apache/kafka} image through
  *       Testcontainers. Needs a Docker engine, which the reference build machine lacks.</li>
  * </ul>
@@ -25,6 +27,8 @@ public final class TestStack {
     private static String bootstrap;
     private static Postgres postgres;
     private static String jdbcUrl;
+    private static SchemaRegistryServer registry;
+    private static String registryUrl;
 
     private TestStack() {
     }
@@ -48,6 +52,36 @@ public final class TestStack {
                 });
             }
             return jdbcUrl;
+        }
+    }
+
+    /**
+     * The shared schema registry's Confluent-compatible URL ({@code .../apis/ccompat/v7}), Lethe's
+     * {@code schema.registry.url}. Subjects are global: tests isolate themselves by topic prefix.
+     */
+    public static String schemaRegistryUrl() {
+        synchronized (LOCK) {
+            if (registryUrl == null) {
+                registryUrl = env("LETHE_TEST_SCHEMA_REGISTRY_URL").orElseGet(() -> {
+                    registry = SchemaRegistryServer.start(root().resolve("schema-registry"));
+                    Runtime.getRuntime().addShutdownHook(new Thread(registry::stop, "test-schema-registry-stop"));
+                    return registry.url();
+                });
+            }
+            return registryUrl;
+        }
+    }
+
+    /**
+     * The shared schema registry's process, for a test that takes it offline
+     * ({@link SchemaRegistryServer#stop()}, then {@link SchemaRegistryServer#startAgain()} on the
+     * same URL; in memory, so it comes back empty); started on first use. Null when
+     * {@code LETHE_TEST_SCHEMA_REGISTRY_URL} names an external one.
+     */
+    public static SchemaRegistryServer schemaRegistryServer() {
+        synchronized (LOCK) {
+            schemaRegistryUrl();
+            return registry;
         }
     }
 

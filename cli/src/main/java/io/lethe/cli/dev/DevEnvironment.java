@@ -4,6 +4,7 @@ import io.lethe.api.DeletionApi;
 import io.lethe.api.auth.DevKeys;
 import io.lethe.events.ContactActivity;
 import io.lethe.localstack.LocalStack;
+import io.lethe.localstack.SchemaRegistryServer;
 import io.lethe.runtime.config.Keys;
 import io.lethe.runtime.config.LetheConfig;
 import io.lethe.runtime.kafka.KafkaSettings;
@@ -36,8 +37,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything of Lethe on one machine: the local stack (or a given Kafka and PostgreSQL), the
- * customer store migrated and seeded with a demo tenant, and the three services in this JVM.
+ * Everything of Lethe on one machine: the local stack (or a given Kafka and PostgreSQL), a schema
+ * registry (Apicurio, or a given one), the customer store migrated and seeded with a demo tenant,
+ * and the three services in this JVM.
  * State lives under one directory, so a restart resumes unfinished deletions. Used by
  * {@code lethe dev} and by the end-to-end tests. Not a production deployment.
  */
@@ -46,30 +48,46 @@ public final class DevEnvironment implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DevEnvironment.class);
 
     /**
-     * @param dir           where broker, database, blobs, Streams state and dev keys live
+     * @param dir           where broker, database, schema registry, blobs, Streams state and dev keys live
      * @param bootstrap     an existing Kafka cluster, or null to start the local broker
      * @param jdbcUrl       an existing PostgreSQL, or null to start the embedded one
+     * @param schemaRegistryUrl an existing Confluent-compatible schema registry, null to start the
+     *                      local one (Apicurio, under {@code dir/registry}), or "" for none (Avro
+     *                      single-object encoding)
      */
     public record Options(Path dir, String tenant, int customers, int apiPort, int workerPort, int scannerPort,
                           Duration scanInterval, String topicPrefix, String bootstrap, String jdbcUrl, String jdbcUser,
-                          String jdbcPassword) {
+                          String jdbcPassword, String schemaRegistryUrl) {
+
+        /**
+         * Without a schema registry setting: the local registry when the local broker is started
+         * ({@code bootstrap} null, as {@code lethe dev}), none on a given cluster.
+         */
+        public Options(Path dir, String tenant, int customers, int apiPort, int workerPort, int scannerPort,
+                       Duration scanInterval, String topicPrefix, String bootstrap, String jdbcUrl, String jdbcUser,
+                       String jdbcPassword) {
+            this(dir, tenant, customers, apiPort, workerPort, scannerPort, scanInterval, topicPrefix, bootstrap, jdbcUrl,
+                    jdbcUser, jdbcPassword, bootstrap == null ? null : "");
+        }
 
         public static Options defaults(Path dir) {
             return new Options(dir, "demo", 1000, 8080, 8081, 8082, Duration.ofSeconds(5), Topics.DEFAULT_PREFIX,
-                    null, null, "postgres", "");
+                    null, null, "postgres", "", null);
         }
     }
 
     private final LocalStack stack;
+    private final SchemaRegistryServer registry;
     private final List<AutoCloseable> services;
     private final DeletionApi api;
     private final String token;
     private final Map<String, String> devEnv;
     private final LetheConfig config;
 
-    private DevEnvironment(LocalStack stack, List<AutoCloseable> services, DeletionApi api, String token,
-                           Map<String, String> devEnv, LetheConfig config) {
+    private DevEnvironment(LocalStack stack, SchemaRegistryServer registry, List<AutoCloseable> services, DeletionApi api,
+                           String token, Map<String, String> devEnv, LetheConfig config) {
         this.stack = stack;
+        this.registry = registry;
         this.services = services;
         this.api = api;
         this.token = token;
@@ -80,21 +98,50 @@ public final class DevEnvironment implements AutoCloseable {
     public static DevEnvironment start(Options o) {
         Path dir = o.dir().toAbsolutePath();
         LocalStack stack = null;
+        SchemaRegistryServer registry = null;
+        CompletableFuture<SchemaRegistryServer> registryStart = null;
         List<AutoCloseable> started = new ArrayList<>();
         try {
             Files.createDirectories(dir);
             String bootstrap = o.bootstrap();
             String jdbcUrl = o.jdbcUrl();
-            if (bootstrap == null || jdbcUrl == null) {
-                stack = LocalStack.start(dir);
-                bootstrap = stack.bootstrapServers();
-                jdbcUrl = stack.jdbcUrl();
+            String registryUrl = o.schemaRegistryUrl();
+            if (registryUrl == null) {
+                // Apicurio keeps its schemas in an H2 file under dir/registry: the ids in the records
+                // of a previous run (Lethe's own, and those of any external producer) still resolve
+                // after a restart. In memory, Lethe would re-register its schemas at start, but under
+                // new ids, and records already written with the old ones could not be decoded.
+                // Started alongside the broker and the database: its JVM takes about 6 s.
+                registryStart = CompletableFuture.supplyAsync(() -> SchemaRegistryServer.startPersistent(dir.resolve("registry")));
+            }
+            try {
+                if (bootstrap == null || jdbcUrl == null) {
+                    stack = LocalStack.start(dir);
+                    bootstrap = stack.bootstrapServers();
+                    jdbcUrl = stack.jdbcUrl();
+                }
+            } catch (RuntimeException e) {
+                if (registryStart != null) {
+                    registryStart.thenAccept(SchemaRegistryServer::close);
+                }
+                throw e;
+            }
+            if (registryStart != null) {
+                try {
+                    registry = registryStart.join();
+                } catch (java.util.concurrent.CompletionException e) {
+                    throw e.getCause() instanceof RuntimeException r ? r : e;
+                }
+                registryUrl = registry.url();
             }
             Map<String, String> c = new HashMap<>();
             c.putAll(DeletionWorker.DEFAULTS);
             c.putAll(RetentionScanner.DEFAULTS);
             c.putAll(DeletionApi.DEFAULTS);
             c.put(Keys.KAFKA_BOOTSTRAP_SERVERS, bootstrap);
+            if (!registryUrl.isBlank()) {
+                c.put(Keys.SCHEMA_REGISTRY_URL, registryUrl);
+            }
             c.put(Keys.JDBC_URL, jdbcUrl);
             c.put(Keys.JDBC_USER, o.jdbcUser());
             c.put(Keys.JDBC_PASSWORD, o.jdbcPassword());
@@ -154,6 +201,9 @@ public final class DevEnvironment implements AutoCloseable {
             // localhost, not 127.0.0.1: browsers treat it as a secure context, so the Secure session cookie works over http
             env.put("LETHE_CONSOLE_URL", "http://localhost:" + api.port() + "/console/");
             env.put("LETHE_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+            if (!registryUrl.isBlank()) {
+                env.put("LETHE_SCHEMA_REGISTRY_URL", registryUrl);
+            }
             env.put("LETHE_TOPIC_PREFIX", o.topicPrefix());
             env.put("LETHE_JDBC_URL", jdbcUrl);
             env.put("LETHE_JDBC_USER", o.jdbcUser());
@@ -168,15 +218,15 @@ public final class DevEnvironment implements AutoCloseable {
                     .collect(Collectors.joining("\n", "", "\n")));
             List<AutoCloseable> stopOrder = new ArrayList<>(started);
             java.util.Collections.reverse(stopOrder);
-            return new DevEnvironment(stack, stopOrder, api, token, env, base);
+            return new DevEnvironment(stack, registry, stopOrder, api, token, env, base);
         } catch (IOException e) {
-            closeAll(started, stack);
+            closeAll(started, registry, stack);
             throw new UncheckedIOException(e);
         } catch (SQLException e) {
-            closeAll(started, stack);
+            closeAll(started, registry, stack);
             throw new IllegalStateException("customer store: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeAll(started, stack);
+            closeAll(started, registry, stack);
             throw e;
         }
     }
@@ -215,6 +265,11 @@ public final class DevEnvironment implements AutoCloseable {
         return devEnv.get("LETHE_API_URL");
     }
 
+    /** The schema registry the services use ({@code schema.registry.url}), or null when there is none. */
+    public String schemaRegistryUrl() {
+        return devEnv.get("LETHE_SCHEMA_REGISTRY_URL");
+    }
+
     public String consoleUrl() {
         return devEnv.get("LETHE_CONSOLE_URL");
     }
@@ -237,15 +292,22 @@ public final class DevEnvironment implements AutoCloseable {
 
     @Override
     public void close() {
-        closeAll(services, stack);
+        closeAll(services, registry, stack);
     }
 
-    private static void closeAll(List<AutoCloseable> services, LocalStack stack) {
+    private static void closeAll(List<AutoCloseable> services, SchemaRegistryServer registry, LocalStack stack) {
         for (AutoCloseable s : services) {
             try {
                 s.close();
             } catch (Exception e) {
                 LOG.warn("stopping {} failed: {}", s.getClass().getSimpleName(), e.toString());
+            }
+        }
+        if (registry != null) {
+            try {
+                registry.close();
+            } catch (RuntimeException e) {
+                LOG.warn("stopping the schema registry failed: {}", e.toString());
             }
         }
         if (stack != null) {
