@@ -92,7 +92,7 @@ class MonitoringFilesTest {
         Set<String> used = MetricNames.referencedBy(RepoFiles.file("deploy/grafana/dashboards/lethe.json"));
         assertThat(used).contains("lethe_api_requests_accepted_total", "lethe_requests_open", "lethe_requests_overdue",
                 "lethe_oldest_open_request_age_seconds", "lethe_tasks_total", "lethe_erase_duration_seconds_bucket",
-                "lethe_rows_erased_total", "lethe_blobs_deleted_total", "lethe_dlq_records_total",
+                "lethe_rows_erased_total", "lethe_blobs_deleted_total", "lethe_dlq_records_total", "lethe_rerouted_records_total",
                 "kafka_consumer_fetch_manager_records_lag_max", "lethe_scanner_expiries_total", "lethe_scanner_backlog");
         assertThat(RepoFiles.text("deploy/grafana/dashboards/lethe.json"))
                 .contains("histogram_quantile(0.99, sum by (data_type, le) (rate(lethe_erase_duration_seconds_bucket[5m])))");
