@@ -65,11 +65,37 @@ public final class BenchCommand implements Callable<Integer> {
                     + "(default: 1,000, and 20,000 for pipeline-kafka-jvm; quick: 50)")
     Integer warmUp;
 
-    @Option(names = "--only", split = ",", description = "run only these scenarios (their ceilings are run too)")
+    @Option(names = "--only", split = ",", description = "run only these scenarios (their ceilings are run too): ${COMPLETION-CANDIDATES}",
+            completionCandidates = Scenarios.class)
     List<String> only;
+
+    @Option(names = "--schema-registry", paramLabel = "URL",
+            description = "a Confluent-compatible schema registry for " + PipelineScenario.KAFKA_REGISTRY
+                    + " (else a local Apicurio Registry is started)")
+    String schemaRegistry;
+
+    /** Every scenario and ceiling name {@code --only} accepts. */
+    static final List<String> SCENARIOS = List.of(ProducerCeiling.NAME, ApiScenario.NAME, ApiCeiling.NAME, StreamsCeiling.NAME,
+            FanoutScenario.NAME, DbCeiling.NAME, PipelineScenario.KAFKA, PipelineScenario.KAFKA_REGISTRY, PipelineScenario.KAFKA_JVM,
+            PipelineScenario.NAME, PipelineScenario.JVM, RetentionDrainScenario.NAME, ScannerScenario.NAME, ConsoleScenario.NAME,
+            ConsoleScenario.CEILING, RecheckScenario.NAME, RecheckScenario.CEILING);
+
+    static final class Scenarios extends ArrayList<String> {
+        Scenarios() {
+            super(SCENARIOS);
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
+        if (only != null) {
+            List<String> unknown = only.stream().filter(o -> !SCENARIOS.contains(o)).toList();
+            if (!unknown.isEmpty()) {
+                spec.commandLine().getErr().println("lethe bench: unknown scenario " + String.join(", ", unknown)
+                        + "; the scenarios are: " + String.join(", ", SCENARIOS));
+                return 2;
+            }
+        }
         if ((bootstrap == null) != (jdbc == null)) {
             throw new IllegalArgumentException("give both --bootstrap and --jdbc, or neither (to use a local stack)");
         }
@@ -84,6 +110,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Path dir = Files.createTempDirectory("lethe-bench-");
         LocalStack stack = null;
+        io.lethe.localstack.SchemaRegistryServer registryServer = null;
         try {
             String kafka = bootstrap;
             String db = jdbc;
@@ -112,6 +139,15 @@ public final class BenchCommand implements Callable<Integer> {
                 progress.say("run %s (%s sizes), %d cores, Java %s", env.runId, quick ? "quick" : "default",
                         Runtime.getRuntime().availableProcessors(), Runtime.version());
                 store.migrate();
+                if (wanted(PipelineScenario.KAFKA_REGISTRY)) {
+                    if (schemaRegistry == null) {
+                        progress.say("starting a local schema registry (Apicurio Registry %s)", io.lethe.localstack.SchemaRegistryServer.VERSION);
+                        registryServer = io.lethe.localstack.SchemaRegistryServer.start(dir.resolve("registry"));
+                        env.registryUrl = registryServer.url();
+                    } else {
+                        env.registryUrl = schemaRegistry;
+                    }
+                }
                 try {
                     ScenarioResult producer = ProducerCeiling.run(env);
                     results.add(producer);
@@ -128,11 +164,15 @@ public final class BenchCommand implements Callable<Integer> {
                         }
                     }
                     if (wanted(PipelineScenario.NAME) || wanted(PipelineScenario.KAFKA) || wanted(PipelineScenario.KAFKA_JVM)
-                            || wanted(PipelineScenario.JVM) || wanted(RetentionDrainScenario.NAME) || wanted(DbCeiling.NAME)) {
+                            || wanted(PipelineScenario.JVM) || wanted(PipelineScenario.KAFKA_REGISTRY) || wanted(RetentionDrainScenario.NAME)
+                            || wanted(DbCeiling.NAME)) {
                         ScenarioResult database = DbCeiling.run(env, store);
                         results.add(database);
                         if (wanted(PipelineScenario.KAFKA)) {
                             results.add(PipelineScenario.runKafka(env, store, database));
+                        }
+                        if (wanted(PipelineScenario.KAFKA_REGISTRY)) {
+                            results.add(PipelineScenario.runKafkaRegistry(env, store, database));
                         }
                         if (wanted(PipelineScenario.KAFKA_JVM)) {
                             results.add(PipelineScenario.runKafkaWorkerJvm(env, store, database));
@@ -175,6 +215,9 @@ public final class BenchCommand implements Callable<Integer> {
             progress.say("wrote %s", json.toAbsolutePath());
             return 0;
         } finally {
+            if (registryServer != null) {
+                registryServer.close();
+            }
             if (stack != null) {
                 stack.close();
             }

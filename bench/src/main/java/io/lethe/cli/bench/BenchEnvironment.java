@@ -52,6 +52,8 @@ final class BenchEnvironment implements AutoCloseable {
     final Map<String, String> kafkaPassThrough;
     final Progress progress;
     final BenchSizes sizes;
+    /** The schema registry of the {@code -registry} scenarios, or null when none runs. */
+    volatile String registryUrl;
     private final Admin admin;
     private final long brokerPid;
     private final Path postgresDataDir;

@@ -57,12 +57,14 @@ final class PipelineScenario {
     static final String KAFKA = "pipeline-kafka";
     static final String KAFKA_JVM = "pipeline-kafka-jvm";
     static final String JVM = "pipeline-jvm";
+    static final String KAFKA_REGISTRY = "pipeline-kafka-registry";
     /** The services' JVMs in the {@code -jvm} rows: the JVM's own choices (G1, tiered compilation), the heap capped. */
     static final List<String> SERVICE_JVM = List.of("-Xmx2g");
 
     /** How requests arrive, and where the worker runs. */
     private enum Mode {
-        HTTP(NAME), KAFKA(PipelineScenario.KAFKA), KAFKA_WORKER_JVM(KAFKA_JVM), HTTP_SERVICE_JVMS(JVM);
+        HTTP(NAME), KAFKA(PipelineScenario.KAFKA), KAFKA_WORKER_JVM(KAFKA_JVM), HTTP_SERVICE_JVMS(JVM),
+        KAFKA_REGISTRY(PipelineScenario.KAFKA_REGISTRY);
 
         final String scenario;
 
@@ -86,6 +88,14 @@ final class PipelineScenario {
         return run(env, store, ceiling, Mode.KAFKA);
     }
 
+    /**
+     * {@code pipeline-kafka-registry}: {@code pipeline-kafka} with a schema registry, so every record is in the
+     * Confluent wire format; the registry calls made during the peak are counted (the id caches should make it 0).
+     */
+    static ScenarioResult runKafkaRegistry(BenchEnvironment env, CustomerStore store, ScenarioResult ceiling) throws Exception {
+        return run(env, store, ceiling, Mode.KAFKA_REGISTRY);
+    }
+
     /** {@code pipeline-jvm}: {@code pipeline} with the API and the worker in JVMs of their own. */
     static ScenarioResult runServiceJvms(BenchEnvironment env, CustomerStore store, ScenarioResult ceiling) throws Exception {
         return run(env, store, ceiling, Mode.HTTP_SERVICE_JVMS);
@@ -104,7 +114,8 @@ final class PipelineScenario {
         int k = env.sizes.profiles();
         int half = http ? Math.max(1, k / 2) : 0;
         int warm = Math.max(1, ownJvm ? env.sizes.workerJvmWarmup() : env.sizes.pipelineWarmup());
-        String tenant = env.name(http ? (ownJvm ? "pipehj" : "pipe") : ownJvm ? "pipej" : "pipek");
+        boolean registry = mode == Mode.KAFKA_REGISTRY;
+        String tenant = env.name(http ? (ownJvm ? "pipehj" : "pipe") : ownJvm ? "pipej" : registry ? "piper" : "pipek");
         env.progress.say("%s: seeding %,d profiles", name, k + half + warm);
         SeedSummary seeded = Seeder.seed(store.dataSource(), new FileBlobStore(env.dir.resolve("blobs")), tenant, k + half + warm,
                 2L, Instant.now());
@@ -113,8 +124,15 @@ final class PipelineScenario {
 
         int workerPort = ownJvm ? io.lethe.localstack.KafkaBroker.freePort() : 0;
         int apiPort = http && ownJvm ? io.lethe.localstack.KafkaBroker.freePort() : 0;
-        LetheConfig config = env.config(name, Map.of(DeletionApi.RATE_LIMIT, "1000000", DeletionWorker.MIGRATE, "false",
+        Map<String, String> overrides = new LinkedHashMap<>(Map.of(DeletionApi.RATE_LIMIT, "1000000", DeletionWorker.MIGRATE, "false",
                 DeletionWorker.HTTP_PORT, Integer.toString(workerPort), DeletionApi.PORT, Integer.toString(apiPort)));
+        if (registry) {
+            if (env.registryUrl == null) {
+                throw new IllegalStateException(name + " needs a schema registry");
+            }
+            overrides.put(io.lethe.runtime.config.Keys.SCHEMA_REGISTRY_URL, env.registryUrl);
+        }
+        LetheConfig config = env.config(name, overrides);
         KafkaSettings settings = new KafkaSettings(config);
         Topics topics = settings.topics();
         env.createTopics(topics.all(Erasers.builtIn().keySet()), env.partitions);
@@ -155,6 +173,7 @@ final class PipelineScenario {
             }
             Traffic trafficBefore = Traffic.of(env, name);
             Map<String, double[]> erasersBefore = eraserTotals(workerRegistry);
+            long registryCallsBefore = io.lethe.schemas.registry.SchemaRegistry.remoteCallsInProcess();
             double commitsBefore = commits(workerRegistry);
             env.progress.say("%s: peak, %,d profile deletions %s", name, k,
                     http ? "from " + clients.size() + " clients" : "published to " + topics.deletionRequests().name());
@@ -184,6 +203,13 @@ final class PipelineScenario {
             f.put(http ? "acceptSeconds" : "publishSeconds", ProducerCeiling.round(acceptSeconds));
             f.putAll(erasers);
             f.putAll(cost);
+            if (registry) {
+                long calls = io.lethe.schemas.registry.SchemaRegistry.remoteCallsInProcess() - registryCallsBefore;
+                f.put("registryCallsDuringPeak", calls);
+                env.progress.say("%s: %,d schema registry calls during the peak", name, calls);
+                return new ScenarioResult(KAFKA_REGISTRY, "profilesPerSecond", "profiles/s", f, ceiling.name(),
+                        "pipeline-kafka's ratio, 0 registry calls during the peak");
+            }
             if (mode == Mode.KAFKA_WORKER_JVM) {
                 return new ScenarioResult(KAFKA_JVM, "profilesPerSecond", "profiles/s", f, ceiling.name(),
                         "diagnostic: pipeline-kafka with the worker in its own JVM");

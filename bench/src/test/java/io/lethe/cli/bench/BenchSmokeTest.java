@@ -31,7 +31,20 @@ import picocli.CommandLine;
 class BenchSmokeTest {
 
     @Test
-    @Timeout(value = 4, unit = java.util.concurrent.TimeUnit.MINUTES)
+    void shouldListTheScenariosAndExitWith2ForAnUnknownName() {
+        CommandLine cl = new CommandLine(new BenchCommand());
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+
+        int exit = cl.execute("--only", "pipeline-kafka,no-such-scenario");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown scenario no-such-scenario").contains("pipeline-kafka-registry")
+                .contains("ceiling-producer");
+    }
+
+    @Test
+    @Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
     void shouldCompleteAQuickRunAndWriteEveryScenarioWithARatio(KafkaEndpoint kafka, DatabaseEndpoint db) throws Exception {
         // Given an empty database of its own in the shared PostgreSQL
         String database = "bench_" + UUID.randomUUID().toString().substring(0, 8);
@@ -46,7 +59,8 @@ class BenchSmokeTest {
         StringWriter out = new StringWriter();
         cl.setOut(new PrintWriter(out));
         int exit = cl.execute("--quick", "--warm-up", "40", "--json", json.toString(), "--bootstrap", kafka.bootstrapServers(),
-                "--jdbc", jdbc, "--jdbc-user", db.user(), "--jdbc-password", db.password());
+                "--jdbc", jdbc, "--jdbc-user", db.user(), "--jdbc-password", db.password(),
+                "--schema-registry", TestStack.schemaRegistryUrl());
 
         // Then it succeeds, prints the table and writes every scenario with its ceiling and a numeric ratio
         assertThat(exit).isZero();
@@ -62,11 +76,15 @@ class BenchSmokeTest {
             assertThat(s.get("ceiling").asText()).isNotBlank();
         }
         assertThat(names).containsExactly("ceiling-producer", "ceiling-api", "api", "ceiling-api-16", "api-16", "ceiling-streams",
-                "fanout", "ceiling-db", "pipeline-kafka", "pipeline-kafka-jvm", "pipeline", "pipeline-jvm", "retention-drain", "scanner", "ceiling-console-json", "console",
+                "fanout", "ceiling-db", "pipeline-kafka", "pipeline-kafka-registry", "pipeline-kafka-jvm", "pipeline", "pipeline-jvm", "retention-drain", "scanner", "ceiling-console-json", "console",
                 "ceiling-recheck", "recheck");
         // the cost of a deletion, per process, and what it takes in Kafka
         for (JsonNode s : root.get("scenarios")) {
-            if (List.of("pipeline-kafka", "pipeline", "retention-drain").contains(s.get("scenario").asText())) {
+            if (s.get("scenario").asText().equals("pipeline-kafka-registry")) {
+                // the id caches keep the registry off the hot path
+                assertThat(s.get("figures").get("registryCallsDuringPeak").asLong()).isZero();
+            }
+            if (List.of("pipeline-kafka", "pipeline-kafka-registry", "pipeline", "retention-drain").contains(s.get("scenario").asText())) {
                 JsonNode f = s.get("figures");
                 assertThat(f.get("cpuMsCoordinator").asDouble()).as("%s coordinator CPU", s.get("scenario")).isPositive();
                 assertThat(f.get("cpuMsErasers").asDouble()).as("%s erasers CPU", s.get("scenario")).isPositive();
