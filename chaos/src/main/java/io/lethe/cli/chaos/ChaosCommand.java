@@ -24,11 +24,18 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "one worker kill and one database outage only (the scenario the test suite runs)")
     boolean quick;
 
+    @Option(names = "--schema-registry", description = "run a local schema registry (Apicurio): every service writes the "
+            + "Confluent wire format")
+    boolean schemaRegistry;
+
     @Override
     public Integer call() throws Exception {
         Path where = dir != null ? dir : Files.createTempDirectory("lethe-chaos-");
         ChaosRun.Options o = quick ? ChaosRun.Options.quick(where, requests, System.err)
                 : ChaosRun.Options.full(where, requests, System.err);
+        if (schemaRegistry) {
+            o = o.withSchemaRegistry();
+        }
         ChaosReport r = ChaosRun.run(o);
         System.out.println(r.table());
         System.out.println(r.passed() ? "PASSED" : "FAILED: " + r.problems().size() + " problems (first: " + r.problems().get(0) + ")");

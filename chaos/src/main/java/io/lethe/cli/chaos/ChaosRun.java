@@ -36,16 +36,22 @@ public final class ChaosRun {
     /** Which faults to inject and how big the run is. */
     public record Options(Path dir, int requests, int customers, int workerKills, boolean secondWorker, boolean brokerRestart,
                           boolean databaseOutage, Duration databaseOutageLength, boolean scannerKill, boolean workerPause,
-                          Duration pauseLength, long seed, PrintStream log) {
+                          Duration pauseLength, long seed, PrintStream log, boolean schemaRegistry) {
 
         public static Options full(Path dir, int requests, PrintStream log) {
             return new Options(dir, requests, Math.max(300, requests / 2 + 100), 3, true, true, true, Duration.ofSeconds(20),
-                    true, true, Duration.ofSeconds(25), 42L, log);
+                    true, true, Duration.ofSeconds(25), 42L, log, false);
         }
 
         public static Options quick(Path dir, int requests, PrintStream log) {
             return new Options(dir, requests, Math.max(200, requests / 2 + 100), 1, false, false, true, Duration.ofSeconds(12),
-                    false, false, Duration.ZERO, 7L, log);
+                    false, false, Duration.ZERO, 7L, log, false);
+        }
+
+        /** The same run with a local schema registry: every service writes the Confluent wire format. */
+        public Options withSchemaRegistry() {
+            return new Options(dir, requests, customers, workerKills, secondWorker, brokerRestart, databaseOutage,
+                    databaseOutageLength, scannerKill, workerPause, pauseLength, seed, log, true);
         }
 
         /** One progress line on the log, with the time of day. */

@@ -4,6 +4,7 @@ import io.lethe.api.auth.DevKeys;
 import io.lethe.cli.http.ApiClient;
 import io.lethe.localstack.KafkaBroker;
 import io.lethe.localstack.Postgres;
+import io.lethe.localstack.SchemaRegistryServer;
 import io.lethe.localstack.ServiceProcess;
 import io.lethe.runtime.config.Keys;
 import io.lethe.runtime.config.LetheConfig;
@@ -43,6 +44,7 @@ final class ChaosStack implements AutoCloseable {
     private final Map<String, String> common = new HashMap<>();
     private KafkaBroker broker;
     private Postgres postgres;
+    private SchemaRegistryServer registry;
     private CustomerStore store;
     private FileBlobStore blobs;
     private KafkaSettings settings;
@@ -77,6 +79,11 @@ final class ChaosStack implements AutoCloseable {
         o.print("seeded %d customers", o.customers());
         common.put("LETHE_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
         common.put("LETHE_TOPIC_PREFIX", PREFIX);
+        if (o.schemaRegistry()) {
+            registry = SchemaRegistryServer.startPersistent(o.dir().resolve("registry"));
+            o.print("schema registry at %s", registry.url());
+            common.put("LETHE_SCHEMA_REGISTRY_URL", registry.url());
+        }
         common.put("LETHE_TOPIC_PARTITIONS", "6");
         common.put("LETHE_TOPIC_REPLICATION_FACTOR", "1");
         // the secret the API asks the scanner's previews with (both services read it)
@@ -84,6 +91,9 @@ final class ChaosStack implements AutoCloseable {
         Map<String, String> cfg = new HashMap<>();
         cfg.put(Keys.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
         cfg.put(Keys.TOPIC_PREFIX, PREFIX);
+        if (registry != null) {
+            cfg.put(Keys.SCHEMA_REGISTRY_URL, registry.url());
+        }
         settings = new KafkaSettings(LetheConfig.of(cfg));
     }
 
@@ -116,6 +126,11 @@ final class ChaosStack implements AutoCloseable {
 
     KafkaBroker broker() {
         return broker;
+    }
+
+    /** The run's schema registry, if it has one. */
+    java.util.Optional<String> schemaRegistryUrl() {
+        return java.util.Optional.ofNullable(registry).map(SchemaRegistryServer::url);
     }
 
     CustomerStore store() {
@@ -239,6 +254,9 @@ final class ChaosStack implements AutoCloseable {
         }
         if (broker != null) {
             broker.stop();
+        }
+        if (registry != null) {
+            registry.close();
         }
     }
 }

@@ -241,8 +241,11 @@ final class Checks {
 
     private int auditVerify() {
         String bootstrap = stack.broker().bootstrapServers();
+        List<String> args = new ArrayList<>(List.of("verify", "--bootstrap", bootstrap, "--topic-prefix", ChaosStack.PREFIX,
+                "--timeout", "PT5M"));
+        stack.schemaRegistryUrl().ifPresent(url -> args.addAll(List.of("--schema-registry", url)));
         return new picocli.CommandLine(new AuditCommand(Map.of("LETHE_KAFKA_BOOTSTRAP_SERVERS", bootstrap), o.dir()))
-                .execute("verify", "--bootstrap", bootstrap, "--topic-prefix", ChaosStack.PREFIX, "--timeout", "PT5M");
+                .execute(args.toArray(String[]::new));
     }
 
     /** Per customer: PII items except relationship rows (which erasing the related customer rightly removes). */

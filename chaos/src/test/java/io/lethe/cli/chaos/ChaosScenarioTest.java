@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The short fault scenario of the normal build: the services as child JVMs, about 300 requests
- * over HTTP, one worker kill -9 and restart and one PostgreSQL outage; every check of
+ * over HTTP, one worker kill -9 and restart and one PostgreSQL outage, with a schema registry (every record in
+ * the Confluent wire format); every check of
  * {@link Checks} must hold. The full run is {@code lethe chaos} (docs/reliability.md).
  */
 class ChaosScenarioTest {
@@ -19,7 +20,7 @@ class ChaosScenarioTest {
         Path dir = Files.createTempDirectory("lethe-chaos-test-");
 
         // When 300 requests are submitted while the worker is killed and PostgreSQL goes away
-        ChaosReport r = ChaosRun.run(ChaosRun.Options.quick(dir, 300, System.out));
+        ChaosReport r = ChaosRun.run(ChaosRun.Options.quick(dir, 300, System.out).withSchemaRegistry());
         System.out.println(r.table());
 
         // Then every check holds
