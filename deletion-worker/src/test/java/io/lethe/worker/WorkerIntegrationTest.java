@@ -229,7 +229,7 @@ class WorkerIntegrationTest {
                 TopicReader.readRaw(env.settings, env.topics.dlq().name(), Duration.ofSeconds(10)).size() >= 3);
         var dead = TopicReader.readRaw(env.settings, env.topics.dlq().name(), Duration.ofSeconds(10));
         assertThat(dead).extracting(r -> header(r, DeadLetters.HEADER_ERROR_MESSAGE)).anySatisfy(m -> assertThat(m).contains("unknown schema fingerprint"))
-                .anySatisfy(m -> assertThat(m).contains("not Avro single-object encoding"))
+                .anySatisfy(m -> assertThat(m).contains("neither Avro single-object encoding nor the Confluent framing"))
                 .anySatisfy(m -> assertThat(m).isEqualTo("customerId must not be empty"));
         assertThat(dead).allSatisfy(r -> {
             assertThat(header(r, DeadLetters.HEADER_TOPIC)).startsWith(env.topics.prefix());
@@ -237,6 +237,8 @@ class WorkerIntegrationTest {
             assertThat(header(r, DeadLetters.HEADER_OFFSET)).matches("\\d+");
             assertThat(header(r, DeadLetters.HEADER_ERROR_CLASS)).isNotBlank();
         });
+        assertThat(dead).extracting(r -> header(r, DeadLetters.HEADER_REASON))
+                .contains("UNKNOWN_SCHEMA_FINGERPRINT", "NOT_AVRO", DeadLetters.INVALID_RECORD);
         assertThat(worker.streams().isRunning()).isTrue();
     }
 
