@@ -134,7 +134,7 @@ public final class ForeignClients {
      */
     public static int produceAvro(String bootstrap, String registryUrl, String topic, String key,
                                   String schemaJson, String valueJson) {
-        Path dir = scriptDir("produce_avro.py");
+        Path dir = scriptDir("produce_avro.py", "produce_raw.py");
         try {
             Path schema = dir.resolve("value.avsc");
             Files.writeString(schema, schemaJson, StandardCharsets.UTF_8);
@@ -280,15 +280,17 @@ public final class ForeignClients {
         }
     }
 
-    /** A fresh temp dir holding a copy of the script from the class path. */
-    private static Path scriptDir(String script) {
+    /** A fresh temp dir holding copies of the scripts from the class path. */
+    private static Path scriptDir(String... scripts) {
         try {
             Path dir = Files.createTempDirectory("lethe-foreign-");
-            try (InputStream in = ForeignClients.class.getResourceAsStream(RESOURCES + script)) {
-                if (in == null) {
-                    throw new IllegalStateException("script not on the class path: " + RESOURCES + script);
+            for (String script : scripts) {
+                try (InputStream in = ForeignClients.class.getResourceAsStream(RESOURCES + script)) {
+                    if (in == null) {
+                        throw new IllegalStateException("script not on the class path: " + RESOURCES + script);
+                    }
+                    Files.copy(in, dir.resolve(script));
                 }
-                Files.copy(in, dir.resolve(script));
             }
             return dir;
         } catch (IOException e) {

@@ -264,7 +264,8 @@ public final class KafkaBroker implements AutoCloseable {
         return p;
     }
 
-    private static void sleep(long ms) {
+    /** Sleeps, turning an interrupt into an exception (the interrupt flag kept); shared by the local servers. */
+    static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {

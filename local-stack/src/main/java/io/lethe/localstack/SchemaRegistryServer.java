@@ -260,7 +260,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
                 stop();
                 throw new IllegalStateException("interrupted while starting the schema registry", e);
             }
-            sleep(100);
+            KafkaBroker.sleep(100);
         }
         stop();
         throw new IllegalStateException("the schema registry did not answer " + probe.uri() + " within " + READY_TIMEOUT + "; " + tail());
@@ -477,15 +477,6 @@ public final class SchemaRegistryServer implements AutoCloseable {
             }
         } catch (IOException e) {
             LOG.warn("cannot delete {}: {}", dir, e.toString());
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 }

@@ -45,11 +45,13 @@ class ComposeFileTest {
         List<String> names = new ArrayList<>();
         SERVICES.fieldNames().forEachRemaining(names::add);
 
-        assertThat(names).containsExactlyInAnyOrder("kafka", "postgres", "deletion-api", "deletion-worker",
+        assertThat(names).containsExactlyInAnyOrder("kafka", "postgres", "schema-registry", "deletion-api", "deletion-worker",
                 "retention-scanner", "prometheus", "grafana");
         assertThat(SERVICES.get("kafka").get("image").asText())
                 .isEqualTo("apache/kafka:" + io.lethe.localstack.KafkaVersion.current());
         assertThat(SERVICES.get("postgres").get("image").asText()).startsWith("postgres:");
+        assertThat(SERVICES.get("schema-registry").get("image").asText()).isEqualTo("apicurio/apicurio-registry:"
+                + io.lethe.localstack.SchemaRegistryServer.VERSION);
         for (String s : List.of("prometheus", "grafana", "postgres")) {
             assertThat(SERVICES.get(s).get("image").asText()).as(s + " image is pinned").doesNotEndWith(":latest").contains(":");
         }
@@ -113,7 +115,11 @@ class ComposeFileTest {
         assertThat(dependsOn("deletion-worker")).containsEntry("kafka", "service_healthy").containsEntry("postgres", "service_healthy");
         assertThat(dependsOn("retention-scanner")).containsEntry("kafka", "service_healthy");
         assertThat(dependsOn("grafana")).containsKey("prometheus");
-        for (String s : List.of("kafka", "postgres", "deletion-api", "deletion-worker", "retention-scanner", "prometheus", "grafana")) {
+        assertThat(dependsOn("schema-registry")).containsEntry("postgres", "service_healthy");
+        for (String s : PORTS.keySet()) {
+            assertThat(dependsOn(s)).as(s).containsEntry("schema-registry", "service_healthy");
+        }
+        for (String s : List.of("kafka", "postgres", "schema-registry", "deletion-api", "deletion-worker", "retention-scanner", "prometheus", "grafana")) {
             assertThat(SERVICES.get(s).has("healthcheck")).as(s + " has a health check").isTrue();
         }
     }
@@ -142,6 +148,7 @@ class ComposeFileTest {
             assertThat(env.get("LETHE_TOPIC_REPLICATION_FACTOR").asText()).as(s).isEqualTo("1");
             assertThat(env.get("LETHE_TOPIC_PREFIX").asText()).as(s).isEqualTo("lethe.");
             assertThat(env.has("LETHE_TOPIC_PARTITIONS")).as(s).isTrue();
+            assertThat(env.get("LETHE_SCHEMA_REGISTRY_URL").asText()).as(s).isEqualTo("http://schema-registry:8080/apis/ccompat/v7");
         }
         JsonNode worker = SERVICES.get("deletion-worker").get("environment");
         assertThat(worker.get("LETHE_JDBC_URL").asText()).startsWith("jdbc:postgresql://postgres:5432/");
@@ -152,6 +159,19 @@ class ComposeFileTest {
         JsonNode api = SERVICES.get("deletion-api").get("environment");
         assertThat(api.has("LETHE_AUTH_ISSUER") && api.has("LETHE_AUTH_AUDIENCE")).isTrue();
         assertThat(api.has("LETHE_AUTH_JWKS_URL") || api.has("LETHE_AUTH_PUBLIC_KEY_FILE")).isTrue();
+    }
+
+    @Test
+    void shouldKeepTheRegistrysSchemasInItsOwnDatabase() {
+        // the records name their schemas by id: a registry that forgets them makes the topics unreadable
+        JsonNode env = SERVICES.get("schema-registry").get("environment");
+        assertThat(env.get("APICURIO_STORAGE_KIND").asText()).isEqualTo("sql");
+        assertThat(env.get("APICURIO_STORAGE_SQL_KIND").asText()).isEqualTo("postgresql");
+        assertThat(env.get("APICURIO_DATASOURCE_URL").asText()).isEqualTo("jdbc:postgresql://postgres:5432/registry");
+        assertThat(texts(SERVICES.get("postgres").get("volumes"))).contains("./deploy/postgres/init:/docker-entrypoint-initdb.d:ro");
+        assertThat(RepoFiles.text("deploy/postgres/init/10-registry.sql")).contains("CREATE DATABASE registry OWNER lethe;");
+        assertThat(SERVICES.get("postgres").get("environment").get("POSTGRES_USER").asText())
+                .isEqualTo(env.get("APICURIO_DATASOURCE_USERNAME").asText());
     }
 
     @Test

@@ -29,6 +29,11 @@ def main(argv):
         value_hex = sys.stdin.read()
     value = bytes.fromhex(value_hex.strip())
 
+    return produce_one(bootstrap, topic, key_bytes, value)
+
+
+def produce_one(bootstrap, topic, key_bytes, value):
+    """Sends one record (acks=all, the default partitioner); prints {"partition", "offset"}; returns the exit code."""
     errors = []
     producer = Producer({
         "bootstrap.servers": bootstrap,
