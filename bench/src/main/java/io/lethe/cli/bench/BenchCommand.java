@@ -76,7 +76,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Every scenario and ceiling name {@code --only} accepts. */
     static final List<String> SCENARIOS = List.of(ProducerCeiling.NAME, ApiScenario.NAME, ApiCeiling.NAME, StreamsCeiling.NAME,
-            FanoutScenario.NAME, DbCeiling.NAME, PipelineScenario.KAFKA, PipelineScenario.KAFKA_REGISTRY, PipelineScenario.KAFKA_JVM,
+            FanoutScenario.NAME, DbCeiling.NAME, PipelineScenario.KAFKA, PipelineScenario.KAFKA_REGISTRY, PipelineScenario.KAFKA_CRC32, PipelineScenario.KAFKA_JVM,
             PipelineScenario.NAME, PipelineScenario.JVM, RetentionDrainScenario.NAME, ScannerScenario.NAME, ConsoleScenario.NAME,
             ConsoleScenario.CEILING, RecheckScenario.NAME, RecheckScenario.CEILING);
 
@@ -164,7 +164,8 @@ public final class BenchCommand implements Callable<Integer> {
                         }
                     }
                     if (wanted(PipelineScenario.NAME) || wanted(PipelineScenario.KAFKA) || wanted(PipelineScenario.KAFKA_JVM)
-                            || wanted(PipelineScenario.JVM) || wanted(PipelineScenario.KAFKA_REGISTRY) || wanted(RetentionDrainScenario.NAME)
+                            || wanted(PipelineScenario.JVM) || wanted(PipelineScenario.KAFKA_REGISTRY) || wanted(PipelineScenario.KAFKA_CRC32)
+                            || wanted(RetentionDrainScenario.NAME)
                             || wanted(DbCeiling.NAME)) {
                         ScenarioResult database = DbCeiling.run(env, store);
                         results.add(database);
@@ -173,6 +174,9 @@ public final class BenchCommand implements Callable<Integer> {
                         }
                         if (wanted(PipelineScenario.KAFKA_REGISTRY)) {
                             results.add(PipelineScenario.runKafkaRegistry(env, store, database));
+                        }
+                        if (wanted(PipelineScenario.KAFKA_CRC32)) {
+                            results.add(PipelineScenario.runKafkaCrc32(env, store, database));
                         }
                         if (wanted(PipelineScenario.KAFKA_JVM)) {
                             results.add(PipelineScenario.runKafkaWorkerJvm(env, store, database));

@@ -58,13 +58,14 @@ final class PipelineScenario {
     static final String KAFKA_JVM = "pipeline-kafka-jvm";
     static final String JVM = "pipeline-jvm";
     static final String KAFKA_REGISTRY = "pipeline-kafka-registry";
+    static final String KAFKA_CRC32 = "pipeline-kafka-crc32";
     /** The services' JVMs in the {@code -jvm} rows: the JVM's own choices (G1, tiered compilation), the heap capped. */
     static final List<String> SERVICE_JVM = List.of("-Xmx2g");
 
     /** How requests arrive, and where the worker runs. */
     private enum Mode {
         HTTP(NAME), KAFKA(PipelineScenario.KAFKA), KAFKA_WORKER_JVM(KAFKA_JVM), HTTP_SERVICE_JVMS(JVM),
-        KAFKA_REGISTRY(PipelineScenario.KAFKA_REGISTRY);
+        KAFKA_REGISTRY(PipelineScenario.KAFKA_REGISTRY), KAFKA_CRC32(PipelineScenario.KAFKA_CRC32);
 
         final String scenario;
 
@@ -96,6 +97,16 @@ final class PipelineScenario {
         return run(env, store, ceiling, Mode.KAFKA_REGISTRY);
     }
 
+    /**
+     * {@code pipeline-kafka-crc32}: {@code pipeline-kafka} with the requests placed as librdkafka's default
+     * partitioner places them (CRC32 of the key, not murmur2), so most arrive off their key's partition and are
+     * re-routed: what a platform of librdkafka clients that kept the default costs. The re-routed requests of the
+     * peak are counted; they must equal the misplaced ones.
+     */
+    static ScenarioResult runKafkaCrc32(BenchEnvironment env, CustomerStore store, ScenarioResult ceiling) throws Exception {
+        return run(env, store, ceiling, Mode.KAFKA_CRC32);
+    }
+
     /** {@code pipeline-jvm}: {@code pipeline} with the API and the worker in JVMs of their own. */
     static ScenarioResult runServiceJvms(BenchEnvironment env, CustomerStore store, ScenarioResult ceiling) throws Exception {
         return run(env, store, ceiling, Mode.HTTP_SERVICE_JVMS);
@@ -115,7 +126,8 @@ final class PipelineScenario {
         int half = http ? Math.max(1, k / 2) : 0;
         int warm = Math.max(1, ownJvm ? env.sizes.workerJvmWarmup() : env.sizes.pipelineWarmup());
         boolean registry = mode == Mode.KAFKA_REGISTRY;
-        String tenant = env.name(http ? (ownJvm ? "pipehj" : "pipe") : ownJvm ? "pipej" : registry ? "piper" : "pipek");
+        boolean crc32 = mode == Mode.KAFKA_CRC32;
+        String tenant = env.name(http ? (ownJvm ? "pipehj" : "pipe") : ownJvm ? "pipej" : registry ? "piper" : crc32 ? "pipec" : "pipek");
         env.progress.say("%s: seeding %,d profiles", name, k + half + warm);
         SeedSummary seeded = Seeder.seed(store.dataSource(), new FileBlobStore(env.dir.resolve("blobs")), tenant, k + half + warm,
                 2L, Instant.now());
@@ -164,7 +176,9 @@ final class PipelineScenario {
             // warm-up: the services' code compiled and their connections open before anything is timed,
             // as a long-running deployment is (cold, the JIT alone cost ~1.5 ms of CPU per profile)
             env.progress.say("%s: warm-up, %,d profile deletions", name, warm);
-            List<String> warmIds = http ? closedLoop(clients, k + half + 1, warm) : publish(producer, topics, tenant, k + half + 1, warm);
+            int partitions = crc32 ? env.partitions : 0;
+            List<String> warmIds = http ? closedLoop(clients, k + half + 1, warm)
+                    : publish(producer, topics, tenant, k + half + 1, warm, partitions);
             completions.await(warmIds, Duration.ofMinutes(15), env, name + " warm-up");
 
             CpuMeter cpu = ownJvm ? env.cpuMeter().withService("worker", workerJvm.pid()) : env.cpuMeter();
@@ -175,11 +189,12 @@ final class PipelineScenario {
             Map<String, double[]> erasersBefore = eraserTotals(workerRegistry);
             long registryCallsBefore = io.lethe.schemas.registry.SchemaRegistry.remoteCallsInProcess();
             double commitsBefore = commits(workerRegistry);
+            double reroutedBefore = rerouted(workerRegistry, topics.deletionRequests().name());
             env.progress.say("%s: peak, %,d profile deletions %s", name, k,
                     http ? "from " + clients.size() + " clients" : "published to " + topics.deletionRequests().name());
             CpuMeter.Sample cpuBefore = cpu.sample();
             long started = System.nanoTime();
-            List<String> ids = http ? closedLoop(clients, 1, k) : publish(producer, topics, tenant, 1, k);
+            List<String> ids = http ? closedLoop(clients, 1, k) : publish(producer, topics, tenant, 1, k, partitions);
             double acceptSeconds = (System.nanoTime() - started) / 1e9;
             env.progress.say("%s: all %,d %s in %.1f s (%,.0f/s); %,d completed by then", name, k,
                     http ? "accepted" : "published", acceptSeconds, k / acceptSeconds, completions.count(ids));
@@ -209,6 +224,15 @@ final class PipelineScenario {
                 env.progress.say("%s: %,d schema registry calls during the peak", name, calls);
                 return new ScenarioResult(KAFKA_REGISTRY, "profilesPerSecond", "profiles/s", f, ceiling.name(),
                         "pipeline-kafka's ratio, 0 registry calls during the peak");
+            }
+            if (crc32) {
+                long misplaced = misplaced(tenant, 1, k, partitions);
+                long rerouted = Math.round(rerouted(workerRegistry, topics.deletionRequests().name()) - reroutedBefore);
+                f.put("misplacedDuringPeak", misplaced);
+                f.put("reroutedDuringPeak", rerouted);
+                env.progress.say("%s: %,d of %,d requests placed off their key's partition, %,d re-routed", name, misplaced, k, rerouted);
+                return new ScenarioResult(KAFKA_CRC32, "profilesPerSecond", "profiles/s", f, ceiling.name(),
+                        "pipeline-kafka's ratio, every misplaced request re-routed once");
             }
             if (mode == Mode.KAFKA_WORKER_JVM) {
                 return new ScenarioResult(KAFKA_JVM, "profilesPerSecond", "profiles/s", f, ceiling.name(),
@@ -267,17 +291,59 @@ final class PipelineScenario {
         return !part.equals("postgres") && !part.equals("loadGenerator") && !part.equals("dbClient");
     }
 
-    /** Publishes PROFILE requests of {@code count} customers from {@code first} as a platform service would; their ids once acknowledged. */
-    private static List<String> publish(LetheProducer producer, Topics topics, String tenant, int first, int count) {
+    /**
+     * Publishes PROFILE requests of {@code count} customers from {@code first} as a platform service would; their
+     * ids once acknowledged. With {@code librdkafkaPartitions > 0} each goes to the partition librdkafka's default
+     * partitioner would choose over that many partitions; else the Java client's murmur2 places it.
+     */
+    private static List<String> publish(LetheProducer producer, Topics topics, String tenant, int first, int count,
+                                        int librdkafkaPartitions) {
         List<String> ids = new ArrayList<>(count);
-        List<java.util.concurrent.CompletableFuture<?>> sent = new ArrayList<>(count);
+        List<java.util.concurrent.Future<?>> sent = new ArrayList<>(count);
+        var requests = topics.deletionRequests();
         for (int n = first; n < first + count; n++) {
             io.lethe.events.DeletionRequested r = BenchEnvironment.profileRequest(tenant, Seeder.customerId(n));
             ids.add(r.getRequestId());
-            sent.add(producer.send(topics.deletionRequests(), Topics.subjectKey(tenant, r.getCustomerId()), r));
+            String key = Topics.subjectKey(tenant, r.getCustomerId());
+            if (librdkafkaPartitions > 0) {
+                sent.add(producer.unwrap().send(new org.apache.kafka.clients.producer.ProducerRecord<>(requests.name(),
+                        io.lethe.localstack.ForeignClients.librdkafkaPartition(key, librdkafkaPartitions),
+                        requests.keySerde().serializer().serialize(requests.name(), key),
+                        requests.valueSerde().serializer().serialize(requests.name(), r))));
+            } else {
+                sent.add(producer.send(requests, key, r));
+            }
         }
-        java.util.concurrent.CompletableFuture.allOf(sent.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+        for (java.util.concurrent.Future<?> f : sent) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while publishing", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("a request was not published", e.getCause());
+            }
+        }
         return ids;
+    }
+
+    /** How many of the customers {@code first..first+count-1} librdkafka's partitioner places off their murmur2 partition. */
+    private static long misplaced(String tenant, int first, int count, int partitions) {
+        long off = 0;
+        for (int n = first; n < first + count; n++) {
+            String key = Topics.subjectKey(tenant, Seeder.customerId(n));
+            if (io.lethe.localstack.ForeignClients.librdkafkaPartition(key, partitions)
+                    != io.lethe.runtime.streams.Reroute.partitionOf(key.getBytes(java.nio.charset.StandardCharsets.UTF_8), partitions)) {
+                off++;
+            }
+        }
+        return off;
+    }
+
+    /** {@code lethe_rerouted_records_total} of one topic in the worker's registry. */
+    private static double rerouted(io.micrometer.core.instrument.MeterRegistry registry, String topic) {
+        var c = registry.find("lethe.rerouted.records").tag("topic", topic).counter();
+        return c == null ? 0 : c.count();
     }
 
     /** Commits (= transactions under exactly_once_v2) of the worker's stream threads so far. */

@@ -76,13 +76,20 @@ class BenchSmokeTest {
             assertThat(s.get("ceiling").asText()).isNotBlank();
         }
         assertThat(names).containsExactly("ceiling-producer", "ceiling-api", "api", "ceiling-api-16", "api-16", "ceiling-streams",
-                "fanout", "ceiling-db", "pipeline-kafka", "pipeline-kafka-registry", "pipeline-kafka-jvm", "pipeline", "pipeline-jvm", "retention-drain", "scanner", "ceiling-console-json", "console",
+                "fanout", "ceiling-db", "pipeline-kafka", "pipeline-kafka-registry", "pipeline-kafka-crc32", "pipeline-kafka-jvm", "pipeline", "pipeline-jvm", "retention-drain", "scanner", "ceiling-console-json", "console",
                 "ceiling-recheck", "recheck");
         // the cost of a deletion, per process, and what it takes in Kafka
         for (JsonNode s : root.get("scenarios")) {
             if (s.get("scenario").asText().equals("pipeline-kafka-registry")) {
                 // the id caches keep the registry off the hot path
                 assertThat(s.get("figures").get("registryCallsDuringPeak").asLong()).isZero();
+            }
+            if (s.get("scenario").asText().equals("pipeline-kafka-crc32")) {
+                // requests placed by librdkafka's partitioner: each misplaced one re-routed exactly once
+                JsonNode f = s.get("figures");
+                assertThat(f.get("misplacedDuringPeak").asLong()).isPositive();
+                assertThat(f.get("reroutedDuringPeak").asLong()).isEqualTo(f.get("misplacedDuringPeak").asLong());
+                assertThat(f.get("failed").asInt()).isZero();
             }
             if (List.of("pipeline-kafka", "pipeline-kafka-registry", "pipeline", "retention-drain").contains(s.get("scenario").asText())) {
                 JsonNode f = s.get("figures");
