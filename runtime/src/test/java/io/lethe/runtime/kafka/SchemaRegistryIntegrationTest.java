@@ -215,6 +215,30 @@ class SchemaRegistryIntegrationTest {
     }
 
     @Test
+    void shouldDeadLetterAWriterSchemaOfAnotherTypeOrOneItsReaderCannotResolve() {
+        RegistryClient client = new RegistryClient(registryUrl, null, null, Duration.ofSeconds(5));
+        AvroSerde<DeletionRequested> serde = AvroSerde.of(DeletionRequested.class, new SchemaRegistry(client));
+        String subject = "foreign-" + UUID.randomUUID().toString().substring(0, 8) + "-value";
+        // another team's record on Lethe's topic
+        int other = client.register(subject, "{\"type\":\"record\",\"name\":\"Order\",\"namespace\":\"com.example\","
+                + "\"fields\":[{\"name\":\"id\",\"type\":\"string\"}]}");
+        // a DeletionRequested written by a schema Lethe never released: requestId an int, nothing else
+        int incompatible = client.register(subject + "-2", "{\"type\":\"record\",\"name\":\"DeletionRequested\","
+                + "\"namespace\":\"io.lethe.events\",\"fields\":[{\"name\":\"requestId\",\"type\":\"int\"}]}");
+
+        assertThatThrownBy(() -> serde.decode(confluent(other, new byte[] {2, 'x'})))
+                .isInstanceOfSatisfying(UndecodableRecordException.class,
+                        e -> assertThat(e.reason()).isEqualTo(UndecodableRecordException.Reason.UNEXPECTED_RECORD_TYPE));
+        assertThatThrownBy(() -> serde.decode(confluent(incompatible, new byte[] {2})))
+                .isInstanceOfSatisfying(UndecodableRecordException.class,
+                        e -> assertThat(e.reason()).isEqualTo(UndecodableRecordException.Reason.INCOMPATIBLE_SCHEMA));
+    }
+
+    private static byte[] confluent(int id, byte[] body) {
+        return ByteBuffer.allocate(5 + body.length).put((byte) 0).putInt(id).put(body).array();
+    }
+
+    @Test
     void shouldTellAnUnknownIdAndAnUnreachableRegistryApart() throws Exception {
         URI registry = URI.create(registryUrl);
         try (TcpProxy proxy = TcpProxy.to(registry.getHost(), registry.getPort())) {
